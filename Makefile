@@ -1,0 +1,35 @@
+# Quick start: `make demo` and `make test` set themselves up (a venv in .venv) on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
+OUT := out
+
+.PHONY: demo test setup template aturan clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,graph]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/pohon-xl turunkan $(EXAMPLE) -o $(OUT)/Pohon_Kinerja_Kemacetan_turunan.xlsx
+	@echo
+	@echo "Hasil: $(OUT)/Pohon_Kinerja_Kemacetan_turunan.xlsx (buka di Excel atau LibreOffice)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+template: $(STAMP)
+	$(BIN)/python -m pohon_xl.excel.template
+
+aturan: $(STAMP)
+	$(BIN)/python -m pohon_xl.rules.catalog
+
+clean:
+	rm -rf $(OUT) .pytest_cache build *.egg-info

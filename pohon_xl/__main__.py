@@ -1,0 +1,3 @@
+from pohon_xl.cli import run
+
+run()

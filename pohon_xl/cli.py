@@ -1,0 +1,145 @@
+"""Command line: ``pohon-xl template|validasi|turunkan|aturan``.
+
+Exit status (the contract): 0 no Galat; 1 at least one Galat; 2 the input could not be
+processed, with one line on standard error saying why and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pohon_xl import __version__
+from pohon_xl.errors import InputError
+
+EXIT_UNPROCESSABLE = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"pohon-xl: {message}", err=True)
+    raise SystemExit(EXIT_UNPROCESSABLE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pohon-xl")
+def cli() -> None:
+    """Penjenjangan kinerja (pohon kinerja) di Excel: validasi dan turunkan dokumen kinerja."""
+
+
+@cli.command()
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="Berkas templat yang akan dibuat (.xlsx).")
+@click.option("--tahun-awal", default=2025, show_default=True, type=int, help="Tahun awal periode.")
+@click.option("--tahun-akhir", default=None, type=int, help="Tahun akhir (bawaan: awal + 4).")
+@click.option("--tahun-pk", default=None, type=int, help="Tahun PK (bawaan: tahun kedua).")
+def template(output: Path, tahun_awal: int, tahun_akhir: int | None, tahun_pk: int | None) -> None:
+    """Buat templat workbook pohon kinerja yang kosong."""
+    from pohon_xl.excel.template import build_template
+
+    tahun_akhir = tahun_akhir if tahun_akhir is not None else tahun_awal + 4
+    if not 1900 < tahun_awal <= tahun_akhir <= tahun_awal + 20:
+        _fail("periode tidak valid: --tahun-akhir harus ≥ --tahun-awal (paling lama 20 tahun).")
+    if tahun_pk is not None and not tahun_awal <= tahun_pk <= tahun_akhir:
+        _fail("--tahun-pk harus berada di dalam periode.")
+    if output.suffix.lower() != ".xlsx":
+        _fail("nama berkas templat harus berakhiran .xlsx")
+    build_template(output, start_year=tahun_awal, end_year=tahun_akhir, pk_year=tahun_pk)
+    click.echo(f"Templat dibuat: {output}")
+
+
+def _common_options(func):
+    func = click.option("--json", "as_json", is_flag=True, help="Keluaran JSON di stdout.")(func)
+    func = click.option("--di-tempat", "in_place", is_flag=True,
+                        help="Tulis hasil ke berkas masukan itu sendiri.")(func)
+    func = click.option("--nomenklatur", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                        help="CSV nomenklatur resmi untuk memeriksa kode program/kegiatan.")(func)
+    func = click.option("-o", "--output", "output", type=click.Path(path_type=Path),
+                        help="Berkas hasil (bawaan: di samping masukan).")(func)
+    return click.argument("file", type=click.Path(path_type=Path))(func)
+
+
+def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
+         nomenclature_path: Path | None, derive: bool) -> int:
+    from pohon_xl.pipeline import process
+
+    nomenclature = None
+    if nomenclature_path is not None:
+        from pohon_xl.nomenclature import load_nomenclature
+
+        nomenclature = load_nomenclature(nomenclature_path)
+    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature)
+    if as_json:
+        from pohon_xl.render import report_json
+
+        click.echo(json.dumps(report_json(outcome), ensure_ascii=False, indent=2))
+    else:
+        from pohon_xl.render import print_summary
+
+        print_summary(outcome, derive=derive)
+    return outcome.report.exit_code
+
+
+@cli.command()
+@_common_options
+def validasi(file: Path, output: Path | None, nomenklatur: Path | None, in_place: bool,
+             as_json: bool) -> None:
+    """Periksa workbook dan tandai setiap masalah di tempatnya."""
+    raise SystemExit(_run(file, output, in_place, as_json, nomenklatur, derive=False))
+
+
+@cli.command()
+@_common_options
+def turunkan(file: Path, output: Path | None, nomenklatur: Path | None, in_place: bool,
+             as_json: bool) -> None:
+    """Validasi, lalu isi sheet turunan: PK, Program, Kegiatan, Subkegiatan, SKP, matriks."""
+    raise SystemExit(_run(file, output, in_place, as_json, nomenklatur, derive=True))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["teks", "markdown"]), default="teks",
+              show_default=True)
+def aturan(fmt: str) -> None:
+    """Daftar aturan validasi: kode, tingkat, pesan dan saran."""
+    from pohon_xl.rules.catalog import render_catalog, render_text
+
+    click.echo(render_catalog() if fmt == "markdown" else render_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: click in non-standalone mode so every failure is one line, exit 2."""
+    try:
+        result = cli.main(args=argv, prog_name="pohon-xl", standalone_mode=False)
+        return int(result or 0)
+    except SystemExit as stop:
+        return int(stop.code or 0) if not isinstance(stop.code, str) else EXIT_UNPROCESSABLE
+    except click.exceptions.Exit as stop:
+        return stop.exit_code
+    except click.exceptions.Abort:
+        click.echo("pohon-xl: dibatalkan.", err=True)
+        return EXIT_UNPROCESSABLE
+    except click.ClickException as exc:
+        click.echo(f"pohon-xl: {exc.format_message()} (lihat `pohon-xl --help`)", err=True)
+        return EXIT_UNPROCESSABLE
+    except InputError as exc:
+        click.echo(f"pohon-xl: {exc}", err=True)
+        return EXIT_UNPROCESSABLE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a planner must never see a traceback
+        import logging
+        import tempfile
+        import traceback
+
+        log = Path(tempfile.gettempdir()) / "pohon-xl-galat.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        logging.debug("unexpected", exc_info=True)
+        click.echo(f"pohon-xl: galat tak terduga ({type(exc).__name__}: {exc}); rincian di {log}",
+                   err=True)
+        return EXIT_UNPROCESSABLE
+
+
+def run() -> None:
+    sys.exit(main())

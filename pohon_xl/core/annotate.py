@@ -1,0 +1,131 @@
+"""Report -> WorkbookEdits: the `Status`/`Catatan Validasi` columns, cell marks and the
+`Laporan_Validasi` sheet. Pure: the same edits are applied to a file or to live Excel."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pohon_xl.findings import Finding, Report, Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Plan
+from pohon_xl.sheets import Cell, CellMark, PrintSetup, RowStatus, SheetSpec, WorkbookEdits
+
+LAPORAN_HEADERS = ("Kode", "Tingkat", "Sheet", "Baris", "Kolom", "ID", "Pesan", "Saran")
+_STATUS_OF = {Severity.GALAT: "Galat", Severity.PERINGATAN: "Peringatan", Severity.INFO: C.STATUS_OK}
+_SEVERITY_STYLE = {Severity.GALAT: "galat", Severity.PERINGATAN: "peringatan", Severity.INFO: "info"}
+
+
+def status_columns(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Where `Status` and `Catatan Validasi` go on each level sheet: reuse, else append."""
+    result = {}
+    for spec in C.LEVELS:
+        info = plan.sheets.get(spec.sheet)
+        if info is None or not info.present:
+            continue
+        status = info.columns.get(C.STATUS)
+        catatan = info.columns.get(C.CATATAN)
+        right = max(info.last_column, status or 0, catatan or 0)
+        if status is None:
+            right = status = right + 1
+        if catatan is None:
+            catatan = right + 1
+        result[info.name] = (status, catatan)
+    return result
+
+
+def note_line(finding: Finding) -> str:
+    where = f" ({finding.location.column})" if finding.location.column else ""
+    return f"[{finding.code}] {finding.severity.value}{where}: {finding.message}"
+
+
+def row_statuses(plan: Plan, report: Report) -> list[RowStatus]:
+    by_row: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        if finding.location.row:
+            by_row[(finding.location.sheet, finding.location.row)].append(finding)
+    statuses = []
+    for node in plan.nodes:
+        for row in node.rows:
+            findings = by_row.get((node.sheet, row), [])
+            worst = min((f.severity for f in findings), key=lambda s: s.rank, default=None)
+            statuses.append(
+                RowStatus(
+                    sheet=node.sheet,
+                    row=row,
+                    status=_STATUS_OF[worst] if worst else C.STATUS_OK,
+                    notes="\n".join(note_line(f) for f in findings),
+                )
+            )
+    return statuses
+
+
+def cell_marks(report: Report) -> list[CellMark]:
+    grouped: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        loc = finding.location
+        if loc.row and loc.column_index:
+            grouped[(loc.sheet, loc.row, loc.column_index)].append(finding)
+    return [
+        CellMark(
+            sheet=sheet,
+            row=row,
+            column=column,
+            severity=min((f.severity for f in findings), key=lambda s: s.rank),
+            note="\n".join(f"[{f.code}] {f.message} Saran: {f.suggestion}" for f in findings),
+        )
+        for (sheet, row, column), findings in sorted(grouped.items())
+    ]
+
+
+def _cell_ref(finding: Finding) -> str:
+    loc = finding.location
+    column = _column_letter(loc.column_index or 1)
+    sheet = loc.sheet.replace("'", "''")
+    return f"'{sheet}'!{column}{loc.row or 1}"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def laporan_sheet(report: Report, present_sheets: set[str]) -> SheetSpec:
+    rows: list[list[Cell | None]] = [[Cell(h, "header") for h in LAPORAN_HEADERS]]
+    for f in report.findings:
+        link = _cell_ref(f) if f.location.sheet in present_sheets else ""
+        rows.append(
+            [
+                Cell(f.code, "link" if link else "text", link=link),
+                Cell(f.severity.value, _SEVERITY_STYLE[f.severity]),
+                Cell(f.location.sheet, "text", link=link),
+                Cell(f.location.row or None, "number"),
+                Cell(f.location.column or None, "text"),
+                Cell(f.node_id or None, "text"),
+                Cell(f.message, "text"),
+                Cell(f.suggestion, "text"),
+            ]
+        )
+    last = len(rows)
+    return SheetSpec(
+        name=C.LAPORAN,
+        rows=rows,
+        widths={1: 9, 2: 12, 3: 24, 4: 7, 5: 18, 6: 14, 7: 60, 8: 55},
+        freeze="A2",
+        autofilter=f"A1:H{last}",
+        protect=True,
+        print=PrintSetup(landscape=True, title_rows="1:1"),
+        tab_color="C00000" if report.has_errors else "548235",
+    )
+
+
+def validation_edits(plan: Plan, report: Report) -> WorkbookEdits:
+    present = {info.name for info in plan.sheets.values() if info.present}
+    return WorkbookEdits(
+        status_columns=status_columns(plan),
+        statuses=row_statuses(plan, report),
+        marks=cell_marks(report),
+        sheets=[laporan_sheet(report, present)],
+    )

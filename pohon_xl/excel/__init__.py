@@ -1,0 +1,1 @@
+"""Adapters between workbooks (files, live Excel) and the pure core."""

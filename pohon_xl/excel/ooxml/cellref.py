@@ -1,0 +1,71 @@
+"""A1 references, sheet-name quoting and text escaping for SpreadsheetML."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+MAX_TEXT = 32767  # Excel's limit on characters in a cell
+
+_DIGITS = "0123456789"
+# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A literal "_x0041_" in user text would be decoded by Excel; escape its underscore.
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+@lru_cache(maxsize=4096)
+def column_letters(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@lru_cache(maxsize=4096)
+def column_index(letters: str) -> int:
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def ref(row: int, column: int) -> str:
+    return f"{column_letters(column)}{row}"
+
+
+def split_ref(reference: str) -> tuple[int, int]:
+    """``"C12"`` -> (12, 3); ``"$C$12"`` works too."""
+    reference = reference.replace("$", "")
+    letters = reference.rstrip(_DIGITS)
+    return int(reference[len(letters):] or 0), column_index(letters)
+
+
+def column_of(reference: str) -> int:
+    return column_index(reference.rstrip(_DIGITS))
+
+
+def absolute_range(area: str) -> str:
+    """``"A1:F40"`` -> ``"$A$1:$F$40"``; ``"1:1"`` -> ``"$1:$1"``; ``"A:B"`` -> ``"$A:$B"``."""
+
+    def one(part: str) -> str:
+        part = part.replace("$", "")
+        letters = part.rstrip(_DIGITS)
+        digits = part[len(letters):]
+        return (f"${letters}" if letters else "") + (f"${digits}" if digits else "")
+
+    return ":".join(one(p) for p in area.split(":"))
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def clean_text(text: str) -> str:
+    """Text as Excel stores it: escaped control characters, at most 32767 characters."""
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
+    return text

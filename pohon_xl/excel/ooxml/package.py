@@ -1,0 +1,249 @@
+"""An OPC package (the zip of an .xlsx/.xlsm) held as parts: bytes until someone edits them.
+
+Untouched parts are written back byte for byte; edited parts are parsed once with a secure
+lxml parser and serialised on save. Part names are zip member names (no leading slash).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from typing import BinaryIO
+
+from lxml import etree
+
+from pohon_xl.errors import InputError
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+RT_OFFICE_DOC = REL + "/officeDocument"
+RT_WORKSHEET = REL + "/worksheet"
+RT_STYLES = REL + "/styles"
+RT_COMMENTS = REL + "/comments"
+RT_VML = REL + "/vmlDrawing"
+RT_CALC_CHAIN = REL + "/calcChain"
+RT_CUSTOM_XML = REL + "/customXml"
+RT_CUSTOM_XML_PROPS = REL + "/customXmlProps"
+
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_XML = "application/xml"
+CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+
+CONTENT_TYPES = "[Content_Types].xml"
+
+# No entity expansion, no network, default size limits: parts come from strangers' e-mails.
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def q(tag: str, ns: str = MAIN) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def parse_xml(data: bytes, what: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"Bagian {what} tidak dapat dibaca (XML rusak: {exc}).") from None
+
+
+def serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def relative_target(source: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+class Package:
+    """Parts of one zip, in their original order; edits are kept until :meth:`save`."""
+
+    def __init__(self, archive: zipfile.ZipFile, label: str) -> None:
+        self.label = label
+        self._infos = {info.filename: info for info in archive.infolist()}
+        self._order = list(self._infos)
+        self._bytes = {name: archive.read(name) for name in self._order}
+        self._trees: dict[str, etree._Element] = {}
+        self._rels: dict[str, Rels] = {}
+        self.content_types = ContentTypes(self.xml(CONTENT_TYPES))
+
+    @classmethod
+    def open(cls, source: BinaryIO | str, label: str) -> Package:
+        try:
+            with zipfile.ZipFile(source) as archive:
+                return cls(archive, label)
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+            raise InputError(f"{label}: berkas rusak atau bukan workbook ({exc}).") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._bytes or name in self._trees
+
+    def names(self) -> list[str]:
+        return [n for n in self._order if n in self]
+
+    def read(self, name: str) -> bytes:
+        if name in self._trees:
+            return serialise(self._trees[name])
+        return self._bytes[name]
+
+    def xml(self, name: str) -> etree._Element:
+        """The parsed part; from now on it is written from this tree."""
+        if name not in self._trees:
+            if name not in self._bytes:
+                raise InputError(f"{self.label}: bagian {name} tidak ada di dalam berkas.")
+            self._trees[name] = parse_xml(self._bytes.pop(name), f"{name} di {self.label}")
+        return self._trees[name]
+
+    def put_xml(self, name: str, root: etree._Element, content_type: str = "") -> None:
+        self._bytes.pop(name, None)
+        self._trees[name] = root
+        self._add_name(name, content_type)
+
+    def put_bytes(self, name: str, data: bytes, content_type: str = "") -> None:
+        self._trees.pop(name, None)
+        self._bytes[name] = data
+        self._add_name(name, content_type)
+
+    def _add_name(self, name: str, content_type: str) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        if content_type:
+            self.content_types.override(name, content_type)
+
+    def remove(self, name: str) -> None:
+        self._bytes.pop(name, None)
+        self._trees.pop(name, None)
+        self._rels.pop(name, None)
+        self.content_types.drop_override(name)
+        rels = rels_name(name)
+        if rels in self and rels != name:
+            self.remove(rels)
+
+    def unused_name(self, pattern: str) -> str:
+        """The first free ``pattern.format(n)`` for n = 1, 2, … (case-insensitive)."""
+        taken = {n.casefold() for n in self.names()}
+        n = 1
+        while pattern.format(n).casefold() in taken:
+            n += 1
+        return pattern.format(n)
+
+    def rels(self, part: str) -> Rels:
+        """Relationships of ``part`` (created empty when the part has none)."""
+        if part not in self._rels:
+            name = rels_name(part)
+            if name not in self:
+                root = etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL})
+                self.put_xml(name, root)
+            self._rels[part] = Rels(part, self.xml(name))
+        return self._rels[part]
+
+    def has_rels(self, part: str) -> bool:
+        return rels_name(part) in self
+
+    def save(self, target: BinaryIO) -> None:
+        # Drop relationship parts we emptied: Excel accepts them, but they are clutter.
+        for part, rels in list(self._rels.items()):
+            if not len(rels.root):
+                self._trees.pop(rels_name(part), None)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for name in self.names():
+                old = self._infos.get(name)
+                info = zipfile.ZipInfo(name, old.date_time if old else (1980, 1, 1, 0, 0, 0))
+                info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
+                info.external_attr = old.external_attr if old else 0o600 << 16
+                out.writestr(info, self.read(name))
+
+
+class ContentTypes:
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self._overrides = {
+            el.get("PartName", "").lstrip("/").casefold(): el
+            for el in root.iter(q("Override", CT))
+        }
+        self._defaults = {
+            el.get("Extension", "").casefold(): el for el in root.iter(q("Default", CT))
+        }
+
+    def of(self, part: str) -> str:
+        el = self._overrides.get(part.casefold())
+        if el is None:
+            el = self._defaults.get(posixpath.splitext(part)[1].lstrip(".").casefold())
+        return "" if el is None else el.get("ContentType", "")
+
+    def override(self, part: str, content_type: str) -> None:
+        if self.of(part) == content_type:
+            return
+        el = self._overrides.get(part.casefold())
+        if el is None:
+            el = etree.SubElement(self.root, q("Override", CT), PartName="/" + part)
+            self._overrides[part.casefold()] = el
+        el.set("ContentType", content_type)
+
+    def ensure_default(self, extension: str, content_type: str) -> None:
+        if extension.casefold() not in self._defaults:
+            el = etree.Element(q("Default", CT), Extension=extension, ContentType=content_type)
+            self.root.insert(0, el)  # Defaults come before Overrides by convention
+            self._defaults[extension.casefold()] = el
+
+    def drop_override(self, part: str) -> None:
+        el = self._overrides.pop(part.casefold(), None)
+        if el is not None:
+            self.root.remove(el)
+
+
+class Rels:
+    """The relationships of one source part; targets resolved to part names."""
+
+    def __init__(self, source: str, root: etree._Element) -> None:
+        self.source = source
+        self.root = root
+
+    def __iter__(self):
+        return iter(self.root.iter(q("Relationship", PKG_REL)))
+
+    def target(self, el: etree._Element) -> str:
+        """Part name of an internal relationship target ("" for external ones)."""
+        if el.get("TargetMode") == "External":
+            return ""
+        target = el.get("Target", "")
+        if target.startswith("/"):
+            return posixpath.normpath(target.lstrip("/"))
+        return posixpath.normpath(posixpath.join(posixpath.dirname(self.source), target))
+
+    def by_id(self, rid: str) -> etree._Element | None:
+        return next((el for el in self if el.get("Id") == rid), None)
+
+    def of_type(self, rel_type: str) -> list[etree._Element]:
+        return [el for el in self if el.get("Type") == rel_type]
+
+    def add(self, rel_type: str, target_part: str) -> str:
+        ids = {el.get("Id") for el in self}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        etree.SubElement(
+            self.root,
+            q("Relationship", PKG_REL),
+            Id=f"rId{n}",
+            Type=rel_type,
+            Target=relative_target(self.source, target_part),
+        )
+        return f"rId{n}"
+
+    def remove(self, el: etree._Element) -> None:
+        self.root.remove(el)

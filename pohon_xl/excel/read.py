@@ -1,0 +1,100 @@
+"""Read a workbook file into raw tables (python-calamine: fast, cached formula values).
+
+Also the gatekeeper for bad input: anything that is not a readable .xlsx/.xlsm of the
+contract becomes an :class:`InputError` with one line saying what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from pohon_xl.errors import InputError
+from pohon_xl.model.parse import RawSheet, RawWorkbook, is_contract_workbook
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def check_file(path: Path) -> None:
+    """Refuse, with a reason, anything that is not an OOXML workbook we can read and patch."""
+    if not path.exists():
+        raise InputError(f"Berkas tidak ditemukan: {path}")
+    if path.is_dir():
+        raise InputError(f"{path} adalah folder, bukan berkas workbook.")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise InputError(f"{path.name}: berkas kosong (0 byte); kirim ulang workbook yang utuh.")
+    if head == OLE_MAGIC:
+        if ENCRYPTION_MARK in path.read_bytes():
+            raise InputError(
+                f"{path.name}: workbook dilindungi kata sandi; buka di Excel, hapus kata sandi "
+                "(File > Info > Protect Workbook), simpan, lalu jalankan lagi."
+            )
+        raise InputError(
+            f"{path.name}: format Excel 97-2003 (.xls) tidak didukung; buka di Excel dan "
+            "simpan sebagai Buku Kerja Excel (.xlsx)."
+        )
+    if not head.startswith(b"PK"):
+        kind = "teks/CSV" if _looks_like_text(head) else "bukan workbook Excel"
+        raise InputError(
+            f"{path.name}: isi berkas {kind}, bukan workbook .xlsx (mungkin hanya diganti "
+            "namanya); buka di Excel dan simpan sebagai .xlsx."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(
+            f"{path.name}: berkas rusak atau terpotong ({exc}); minta kiriman ulang atau "
+            "buka dan simpan ulang di Excel."
+        ) from None
+    if bad is not None:
+        raise InputError(f"{path.name}: bagian {bad} rusak; simpan ulang workbook di Excel.")
+    if "xl/workbook.bin" in names:
+        raise InputError(f"{path.name}: format .xlsb tidak didukung; simpan sebagai .xlsx.")
+    if "xl/workbook.xml" not in names:
+        raise InputError(
+            f"{path.name}: berkas ZIP ini bukan workbook Excel (.xlsx); gunakan templat "
+            "dari `pohon-xl template`."
+        )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
+
+
+def _clean(value: object) -> object:
+    return None if value == "" else value
+
+
+def read_raw(path: str | Path) -> RawWorkbook:
+    """Every worksheet's values from A1, with merged ranges; raises InputError if unreadable."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
+
+    path = Path(path)
+    check_file(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        raw: RawWorkbook = {}
+        for meta in book.sheets_metadata:
+            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            merged = [
+                (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+            ]
+            raw[meta.name] = RawSheet(meta.name, rows, merged)
+    except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
+        raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
+    if not is_contract_workbook(raw):
+        raise InputError(
+            f"{path.name}: bukan workbook pohon kinerja (tidak ada sheet Identitas atau "
+            "L1_Sasaran_Daerah … L6_RHK_Individu); mulai dari `pohon-xl template`."
+        )
+    return raw

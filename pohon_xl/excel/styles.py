@@ -1,0 +1,64 @@
+"""The looks of the named cell styles in ``pohon_xl.sheets.STYLE_NAMES``, adapter-neutral.
+
+Every adapter (the zip patcher, live Excel) renders the same :class:`Look`, so a sheet looks
+alike whichever way it was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Fills by severity/status (RRGGBB): Excel's own "bad / neutral / good" palette.
+GALAT_FILL = "FFC7CE"
+PERINGATAN_FILL = "FFEB9C"
+OK_FILL = "C6EFCE"
+INFO_FILL = "DDEBF7"
+HEADER_FILL = "D9E1F2"
+LINK_COLOR = "0563C1"
+
+MONEY_FORMAT = '"Rp "#,##0'
+NUMBER_FORMAT = "#,##0.##"
+PERCENT_FORMAT = "0.0%"
+
+# Fill of a cell at fault, by severity value ("Galat", "Peringatan", "Info").
+MARK_FILLS = {"Galat": GALAT_FILL, "Peringatan": PERINGATAN_FILL, "Info": INFO_FILL}
+# Named style of a `Status` cell, by status value.
+STATUS_STYLES = {"Galat": "galat", "Peringatan": "peringatan", "OK": "ok", "Info": "info"}
+
+
+@dataclass(frozen=True)
+class Look:
+    bold: bool = False
+    size: float | None = None  # points; None = the workbook's default
+    color: str = ""  # font colour RRGGBB
+    underline: bool = False
+    fill: str = ""  # solid fill RRGGBB
+    border: bool = False  # thin border on all sides
+    num_format: str = ""  # "" = General
+    wrap: bool = False
+    horizontal: str = ""  # "", "center", "left", "right"
+    vertical: str = ""  # "", "top", "center"
+
+
+_TEXT = dict(border=True, wrap=True, vertical="top")
+
+LOOKS: dict[str, Look] = {
+    "text": Look(**_TEXT),
+    "text_center": Look(**_TEXT, horizontal="center"),
+    "header": Look(bold=True, fill=HEADER_FILL, border=True, wrap=True, horizontal="center",
+                   vertical="center"),
+    "number": Look(border=True, num_format=NUMBER_FORMAT, vertical="top"),
+    "money": Look(border=True, num_format=MONEY_FORMAT, vertical="top"),
+    "percent": Look(border=True, num_format=PERCENT_FORMAT, vertical="top"),
+    "title": Look(bold=True, size=14, horizontal="center", vertical="center"),
+    "subtitle": Look(bold=True),
+    "plain": Look(wrap=True, vertical="top"),
+    "bold": Look(bold=True),
+    "link": Look(**_TEXT, color=LINK_COLOR, underline=True),
+    "total": Look(bold=True, border=True, num_format=NUMBER_FORMAT, vertical="top"),
+    "total_money": Look(bold=True, border=True, num_format=MONEY_FORMAT, vertical="top"),
+    "galat": Look(**_TEXT, fill=GALAT_FILL),
+    "peringatan": Look(**_TEXT, fill=PERINGATAN_FILL),
+    "info": Look(**_TEXT, fill=INFO_FILL),
+    "ok": Look(**_TEXT, fill=OK_FILL),
+}

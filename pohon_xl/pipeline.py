@@ -1,0 +1,77 @@
+"""One workbook file through the core: read, validate, derive, write. The CLI and the batch
+call this; the Excel buttons run the same core through the xlwings adapter instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pohon_xl.core.annotate import validation_edits
+from pohon_xl.core.link import Tree
+from pohon_xl.core.validate import validate
+from pohon_xl.errors import InputError
+from pohon_xl.findings import Report
+from pohon_xl.model.parse import parse_workbook
+from pohon_xl.model.plan import Plan
+from pohon_xl.sheets import SheetSpec
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    tree: Tree
+    report: Report
+    output: Path | None = None
+    derived: list[SheetSpec] = field(default_factory=list)
+
+
+def default_output(path: Path, action: str) -> Path:
+    """``Dinas.xlsx`` -> ``Dinas_validasi.xlsx`` (or ``_turunan``) beside the input."""
+    return path.with_name(f"{path.stem}_{action}{path.suffix.lower()}")
+
+
+def analyse(
+    path: Path, *, derive: bool = False, nomenclature: dict[str, str] | None = None
+) -> Outcome:
+    """Read and check a workbook (and derive its sheets) without writing anything."""
+    from pohon_xl.excel.read import read_raw
+
+    plan = parse_workbook(read_raw(path), source=path.name)
+    report, tree = validate(plan, nomenclature)
+    outcome = Outcome(plan, tree, report)
+    if derive:
+        from pohon_xl.core.derive.run import derive_all
+
+        outcome.derived, extra = derive_all(plan, tree, report)
+        if extra:
+            outcome.report = Report(report.findings + extra)
+    return outcome
+
+
+def process(
+    path: Path,
+    output: Path | None = None,
+    *,
+    in_place: bool = False,
+    derive: bool = False,
+    nomenclature: dict[str, str] | None = None,
+) -> Outcome:
+    """Validate (and derive) ``path`` and write the result workbook; return what was found."""
+    from pohon_xl.excel.write import write_workbook
+
+    path = Path(path)
+    if in_place and output is not None:
+        raise InputError("Pilih salah satu: --di-tempat atau -o, tidak keduanya.")
+    target = path if in_place else Path(output or default_output(path, "turunan" if derive else "validasi"))
+    if not in_place and target.resolve() == path.resolve():
+        raise InputError("Berkas keluaran sama dengan masukan; gunakan --di-tempat untuk menimpa.")
+    if target.suffix.lower() != path.suffix.lower():
+        raise InputError(
+            f"Berkas keluaran harus berakhiran {path.suffix.lower()} seperti masukannya."
+        )
+    outcome = analyse(path, derive=derive, nomenclature=nomenclature)
+    edits = validation_edits(outcome.plan, outcome.report)
+    edits.sheets.extend(outcome.derived)
+    write_workbook(path, target, edits)
+    outcome.output = target
+    return outcome

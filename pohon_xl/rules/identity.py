@@ -1,0 +1,45 @@
+"""Identity: every node has an ID, and no ID is used twice."""
+
+from __future__ import annotations
+
+from pohon_xl.findings import Severity
+from pohon_xl.model import contract as C
+from pohon_xl.rules.base import Context, Rule, register
+
+
+@register
+class MissingId(Rule):
+    """A row that starts a node (its `Sasaran` is filled) but has no `ID`.
+
+    Salah: ``|  | S1 | Menurunnya kemacetan |`` · Benar: ``| P1 | S1 | Menurunnya kemacetan |``
+    """
+
+    code = "IDN01"
+    name = "ID kosong"
+    severity = Severity.GALAT
+    message = "Baris ini berisi sasaran tetapi kolom ID kosong."
+    suggestion = "Isi ID yang unik (mis. awalan level dan nomor urut: L3-01)."
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            if not node.id:
+                yield self.at_node(ctx, node, C.ID)
+
+
+@register
+class DuplicateId(Rule):
+    """The same `ID` on two nodes: links by `ID Induk` become ambiguous."""
+
+    code = "IDN02"
+    name = "ID ganda"
+    severity = Severity.GALAT
+    message = "ID '{id}' sudah dipakai di {first_sheet} baris {first_row}."
+    suggestion = "Beri ID lain pada salah satu baris; ID harus unik di seluruh workbook."
+
+    def check(self, ctx: Context):
+        for node_id, others in ctx.tree.duplicates.items():
+            first = ctx.tree.by_id[node_id]
+            for node in others:
+                yield self.at_node(
+                    ctx, node, C.ID, first_sheet=first.sheet, first_row=first.row
+                )
