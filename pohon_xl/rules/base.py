@@ -7,14 +7,17 @@ of a rule has the same shape. ``pohon-xl aturan`` renders the catalogue from the
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import ClassVar
 
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Location, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Node, Plan
+from pohon_xl.model.numbers import parse_year
+from pohon_xl.model.plan import Node, Plan, Position
 
 GROUPS = {
     "STR": "Struktur",
@@ -44,6 +47,70 @@ class Context:
     def sheet_name(self, sheet_key: str) -> str:
         info = self.plan.sheets.get(sheet_key)
         return info.name if info else sheet_key
+
+    def has_column(self, sheet_key: str, header: str) -> bool:
+        """Whether a present sheet has the column (a missing one is reported once, by STR)."""
+        return self.column(sheet_key, header) > 0
+
+    # Lookups built once per run and shared by the rules (keeps every rule one linear pass).
+
+    @cached_property
+    def is_opd(self) -> bool:
+        """An OPD's workbook (``Perangkat Daerah`` filled) rather than the body-level one."""
+        return bool(self.plan.identity.text(C.KEY_PERANGKAT_DAERAH))
+
+    @cached_property
+    def by_level(self) -> dict[int, list[Node]]:
+        result: dict[int, list[Node]] = {spec.number: [] for spec in C.LEVELS}
+        for node in self.plan.nodes:
+            result.setdefault(node.level, []).append(node)
+        return result
+
+    @cached_property
+    def opd_without_l1(self) -> bool:
+        """An OPD workbook whose L2 parents live in the body-level workbook (batch)."""
+        return self.is_opd and not self.by_level.get(1)
+
+    @cached_property
+    def period(self) -> list[int]:
+        """The period from Identitas only (empty when it is missing or not sensible)."""
+        start, end = self.plan.start_year, self.plan.end_year
+        if start and end and start <= end <= start + 20:
+            return list(range(start, end + 1))
+        return []
+
+    @cached_property
+    def years(self) -> list[int]:
+        """The period the values are checked against (Identitas, else the headers)."""
+        return self.plan.years
+
+    @cached_property
+    def pk_year(self) -> int | None:
+        return self.plan.pk_year
+
+    @cached_property
+    def positions(self) -> dict[str, Position]:
+        """Kode Jabatan -> the first position with that code."""
+        return self.tree.positions
+
+    @cached_property
+    def positions_casefold(self) -> dict[str, Position]:
+        result: dict[str, Position] = {}
+        for position in self.plan.positions:
+            if position.code:
+                result.setdefault(position.code.casefold(), position)
+        return result
+
+    @cached_property
+    def berbagi_children(self) -> dict[str, list[Node]]:
+        """Parent ID -> its children whose Jenis Cascading is Berbagi."""
+        result: dict[str, list[Node]] = defaultdict(list)
+        for node in self.plan.nodes:
+            if node.jenis_cascading.casefold() == C.BERBAGI.casefold():
+                parent = self.tree.parent(node)
+                if parent is not None:
+                    result[parent.id].append(node)
+        return result
 
 
 class Rule:
@@ -103,6 +170,12 @@ class Rule:
             level=node.level,
             **params,
         )
+
+    def at_identitas(self, ctx: Context, key: str, **params: object) -> Finding:
+        """A finding on an `Identitas` key: its row, the value cell (column B)."""
+        row = ctx.plan.identity.rows.get(key, 0)
+        finding = self.at(ctx, C.IDENTITAS, row, key, **params)
+        return replace(finding, location=replace(finding.location, column_index=2 if row else 0))
 
 
 _REGISTRY: dict[str, type[Rule]] = {}

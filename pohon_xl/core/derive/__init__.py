@@ -1,0 +1,1 @@
+"""Derivations: the plan and its tree -> the derived sheets (pure; no files)."""

@@ -1,0 +1,191 @@
+"""What every derivation shares: the included tree, positions, cell helpers, table sheets.
+
+A node with a ``Galat`` is left out of every derived document and cuts the chain: nothing
+below it rolls up through it (budgets, coverage, matrix paths). ``Ringkasan`` lists it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pohon_xl.core.link import Tree
+from pohon_xl.findings import Finding, Report, Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Indicator, Node, Plan, Position
+from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
+
+# Headers of the derived matrices that the input contract does not already name.
+ID_SASARAN = "ID Sasaran"
+PENANGGUNG_JAWAB = "Penanggung Jawab"
+
+
+def col_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def natural_key(text: str) -> tuple:
+    """Codes and IDs in human order: 2.15.02 < 2.15.10, L3-2 < L3-10; empty last."""
+    parts = re.split(r"(\d+)", text.casefold())
+    return (not text, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p))
+
+
+def num(value: float | None) -> int | float | None:
+    """Integral floats as int so that cells and golden files read 12, not 12.0."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def target_cell(indicator: Indicator, year: int | None) -> Cell:
+    cell = indicator.targets.get(year) if year is not None else None
+    if cell is None or cell.empty:
+        return Cell(None, "number")
+    if cell.value is None:  # not a number: show what was typed
+        return Cell(str(cell.raw), "text")
+    return Cell(num(cell.value), "number")
+
+
+def money(value: float | None) -> Cell:
+    return Cell(num(value), "money")
+
+
+def blank(style: str = "text") -> Cell:
+    return Cell(None, style)
+
+
+@dataclass
+class Derivation:
+    """The inputs of one run plus what every sheet needs to ask of them."""
+
+    plan: Plan
+    tree: Tree
+    report: Report
+    findings: list[Finding] = field(default_factory=list)  # derivation findings (TUR)
+
+    @cached_property
+    def years(self) -> list[int]:
+        return self.plan.years
+
+    @cached_property
+    def pk_year(self) -> int | None:
+        return self.plan.pk_year
+
+    @cached_property
+    def galat_rows(self) -> set[tuple[str, int]]:
+        worst = self.report.worst_by_row()
+        return {key for key, severity in worst.items() if severity is Severity.GALAT}
+
+    @cached_property
+    def galat_ids(self) -> set[str]:
+        return self.report.node_ids_with_errors()
+
+    def has_galat(self, node: Node) -> bool:
+        if node.id and node.id in self.galat_ids:
+            return True
+        return any((node.sheet, row) in self.galat_rows for row in node.rows)
+
+    @cached_property
+    def left_out(self) -> list[Node]:
+        """Nodes with a Galat, in sheet order."""
+        return [n for n in self.plan.nodes if self.has_galat(n)]
+
+    @cached_property
+    def _left_out_ids(self) -> set[int]:
+        return {id(n) for n in self.left_out}
+
+    def included(self, node: Node) -> bool:
+        return id(node) not in self._left_out_ids
+
+    def nodes_on(self, level: int) -> list[Node]:
+        return [n for n in self.plan.nodes_on(level) if self.included(n)]
+
+    def children(self, node: Node) -> list[Node]:
+        """Included children that sit below the node (a link upwards is not a cascade)."""
+        return [
+            c for c in self.tree.children_of(node) if self.included(c) and c.level > node.level
+        ]
+
+    def below(self, nodes: Iterable[Node]) -> Iterator[Node]:
+        """Included descendants of the given nodes, each once, not through a left-out node."""
+        seen: set[int] = set()
+        stack = [c for n in reversed(list(nodes)) for c in reversed(self.children(n))]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            yield node
+            stack.extend(reversed(self.children(node)))
+
+    def leaves_on(self, nodes: Iterable[Node], level: int) -> list[Node]:
+        """The included nodes of a level under the given nodes (themselves included), once."""
+        nodes = [n for n in nodes if self.included(n)]
+        found = {id(n): n for n in nodes if n.level == level}
+        for node in self.below(nodes):
+            if node.level == level:
+                found.setdefault(id(node), node)
+        return list(found.values())
+
+    def budget(self, nodes: Iterable[Node], year: int) -> float:
+        """Sum of the budgets of the L5 nodes under (or among) the nodes, each counted once."""
+        return sum(n.budget(year) for n in self.leaves_on(nodes, C.SUBKEGIATAN_LEVEL))
+
+    def ancestor_on(self, node: Node, level: int) -> Node | None:
+        return next((a for a in self.tree.ancestors(node) if a.level == level), None)
+
+    def traces_up(self, node: Node, level: int = 1) -> bool:
+        """Whether the node reaches ``level`` going up through included nodes only."""
+        for ancestor in self.tree.ancestors(node):
+            if not self.included(ancestor):
+                return False
+            if ancestor.level == level:
+                return True
+        return node.level == level
+
+    def position(self, code: str) -> Position | None:
+        return self.tree.positions.get(code)
+
+    @cached_property
+    def position_order(self) -> dict[str, int]:
+        return {p.code: i for i, p in enumerate(self.plan.positions) if p.code}
+
+    def responsible(self, node: Node) -> str:
+        """``Nama Jabatan (Nama Pemangku)``; the owner code when it is not in Jabatan."""
+        position = self.position(node.owner)
+        if position is None:
+            return node.owner
+        name = position.name or position.code
+        return f"{name} ({position.holder})" if position.holder else name
+
+    def column(self, level: int, header: str) -> int:
+        info = self.plan.sheets.get(C.LEVEL_BY_NUMBER[level].sheet)
+        return info.columns.get(header, 0) if info else 0
+
+
+def table_sheet(
+    name: str,
+    headers: list[str],
+    body: list[list[Cell | None]],
+    widths: list[float],
+) -> SheetSpec:
+    """A flat matrix: header row, frozen, filterable, printed landscape with the header."""
+    rows: list[list[Cell | None]] = [[Cell(h, "header") for h in headers], *body]
+    last = f"{col_letter(len(headers))}{len(rows)}"
+    return SheetSpec(
+        name=name,
+        rows=rows,
+        widths={i: w for i, w in enumerate(widths, start=1)},
+        heights={1: 30.0},
+        freeze="A2",
+        autofilter=f"A1:{last}",
+        protect=True,
+        print=PrintSetup(landscape=True, fit_to_width=True, title_rows="1:1", area=f"A1:{last}"),
+    )

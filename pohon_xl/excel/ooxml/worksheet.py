@@ -1,0 +1,212 @@
+"""Cell-level edits of an existing worksheet part, in one parse and one pass over its rows.
+
+Rows are indexed once; a row's cells are sorted by column, so lookups scan a row from the
+right (our columns are usually the last ones) instead of searching the whole sheet.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from lxml import etree
+
+from pohon_xl.errors import InputError
+from pohon_xl.excel.ooxml.cellref import clean_text, column_of, ref, split_ref
+from pohon_xl.excel.ooxml.package import MAIN, MC, q
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+# CT_Worksheet child order: new elements must go to their place or Excel refuses the file.
+SHEET_ORDER = (
+    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",
+    "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst",
+)
+_RANK = {name: i for i, name in enumerate(SHEET_ORDER)}
+_C, _ROW, _F = q("c"), q("row"), q("f")
+
+
+def _rank(child: etree._Element) -> int:
+    if not isinstance(child.tag, str):
+        return -1  # comments and processing instructions stay where they are
+    if child.tag == q("AlternateContent", MC):
+        # Excel wraps <controls>/<oleObjects> in mc:AlternateContent; rank it by its content.
+        inner = next((el for el in child.iter() if el is not child
+                      and etree.QName(el).namespace == MAIN), None)
+        return _rank(inner) if inner is not None else len(SHEET_ORDER)
+    return _RANK.get(etree.QName(child).localname, len(SHEET_ORDER))
+
+
+def insert_in_order(root: etree._Element, element: etree._Element) -> etree._Element:
+    rank = _rank(element)
+    for index, child in enumerate(root):
+        if _rank(child) > rank:
+            root.insert(index, element)
+            return element
+    root.append(element)
+    return element
+
+
+def child(root: etree._Element, tag: str, create: bool = False) -> etree._Element | None:
+    found = root.find(q(tag))
+    if found is None and create:
+        found = insert_in_order(root, etree.Element(q(tag)))
+    return found
+
+
+class SheetEditor:
+    def __init__(self, root: etree._Element, label: str) -> None:
+        self.root = root
+        self.label = label
+        data = root.find(q("sheetData"))
+        if data is None:
+            raise InputError(f"Sheet {label} tidak dapat diubah: bagian sheetData tidak ada.")
+        self.data = data
+        self.formula_removed = False
+        self.max_row = 0
+        self.max_col = 0
+        self._rows: dict[int, etree._Element] = {}
+        previous = 0
+        for row in data.iterchildren(_ROW):
+            number = int(row.get("r") or previous + 1)
+            row.set("r", str(number))
+            self._rows[number] = row
+            previous = number
+        self._numbers = sorted(self._rows)
+        # Cells without r (allowed, rare): give them one so rows can be searched by column.
+        for row in {c.getparent() for c in data.xpath("m:row/m:c[not(@r)]",
+                                                       namespaces={"m": MAIN})}:
+            column = 0
+            for cell in row.iterchildren(_C):
+                column = column_of(cell.get("r")) if cell.get("r") else column + 1
+                cell.set("r", ref(int(row.get("r")), column))
+
+    # -- rows and cells --------------------------------------------------------------------
+    def row(self, number: int) -> etree._Element:
+        row = self._rows.get(number)
+        if row is None:
+            row = etree.Element(_ROW, r=str(number))
+            position = bisect.bisect_left(self._numbers, number)
+            if position:
+                self._rows[self._numbers[position - 1]].addnext(row)
+            else:
+                self.data.insert(0, row)
+            self._numbers.insert(position, number)
+            self._rows[number] = row
+        return row
+
+    def cell(self, row_number: int, column: int, create: bool = True) -> etree._Element | None:
+        if not create and row_number not in self._rows:
+            return None
+        row = self.row(row_number)
+        cells = list(row.iterchildren(_C))
+        for cell in reversed(cells):
+            found = column_of(cell.get("r"))
+            if found == column:
+                return cell
+            if found < column:
+                if not create:
+                    return None
+                new = self._new_cell(row, row_number, column)
+                cell.addnext(new)
+                return new
+        if not create:
+            return None
+        new = self._new_cell(row, row_number, column)
+        row.insert(0, new)
+        return new
+
+    def _new_cell(self, row: etree._Element, row_number: int, column: int) -> etree._Element:
+        row.attrib.pop("spans", None)  # an optional hint that would now be stale
+        self.max_row, self.max_col = max(self.max_row, row_number), max(self.max_col, column)
+        cell = etree.Element(_C, r=ref(row_number, column))
+        style = self._default_style(row, column)
+        if style:
+            cell.set("s", style)
+        return cell
+
+    def _default_style(self, row: etree._Element, column: int) -> str:
+        if row.get("customFormat") in ("1", "true"):
+            return row.get("s", "")
+        cols = self.root.find(q("cols"))
+        for col in cols if cols is not None else ():
+            if int(col.get("min", 0)) <= column <= int(col.get("max", 0)):
+                return col.get("style", "")
+        return ""
+
+    def style_of(self, cell: etree._Element) -> int:
+        return int(cell.get("s") or 0)
+
+    def set_text(self, row: int, column: int, text: str, style: int | None) -> None:
+        """An inline-string cell: text stays text, even when it starts with '='."""
+        cell = self.cell(row, column)
+        self._drop_value(cell)
+        cell.set("t", "inlineStr")
+        if style is not None:
+            cell.set("s", str(style))
+        inline = etree.SubElement(cell, q("is"))
+        t = etree.SubElement(inline, q("t"))
+        t.text = clean_text(text)
+        t.set(XML_SPACE, "preserve")
+
+    def _drop_value(self, cell: etree._Element) -> None:
+        for sub in list(cell):
+            if sub.tag == _F:
+                if sub.get("t") == "shared" and sub.get("ref"):
+                    raise InputError(
+                        f"Sheet {self.label}: sel {cell.get('r')} memegang rumus bersama yang "
+                        "dipakai sel lain; pindahkan rumus itu dari kolom Status/Catatan."
+                    )
+                self.formula_removed = True
+            if sub.tag != q("extLst"):
+                cell.remove(sub)
+        cell.attrib.pop("t", None)
+
+    def clear_columns(self, columns: set[int], first_row: int) -> None:
+        """Remove every cell of ``columns`` from ``first_row`` down."""
+        lowest = min(columns)
+        for number in self._numbers[bisect.bisect_left(self._numbers, first_row):]:
+            row = self._rows[number]
+            for cell in reversed(list(row.iterchildren(_C))):
+                column = column_of(cell.get("r"))
+                if column < lowest:
+                    break
+                if column in columns:
+                    self._drop_value(cell)
+                    row.remove(cell)
+
+    def restyle(self, mapping: dict[int, int]) -> None:
+        """Put cells styled ``old`` back to ``mapping[old]`` (one XPath, not a Python loop)."""
+        if not mapping:
+            return
+        test = " or ".join(f'@s="{old}"' for old in mapping)
+        for cell in self.data.xpath(f"m:row/m:c[{test}]", namespaces={"m": MAIN}):
+            cell.set("s", str(mapping[int(cell.get("s"))]))
+
+    # -- sheet-level elements -------------------------------------------------------------
+    def extend_dimension(self) -> None:
+        if not self.max_row:
+            return
+        dimension = child(self.root, "dimension", create=True)
+        first, _, last = (dimension.get("ref") or "A1").partition(":")
+        (r0, c0), (r1, c1) = split_ref(first), split_ref(last or first)
+        r1, c1 = max(r1, self.max_row), max(c1, self.max_col)
+        dimension.set("ref", f"{ref(r0 or 1, c0 or 1)}:{ref(r1, c1)}")
+
+    def ensure_width(self, column: int, width: float) -> None:
+        """Set a column width unless some <col> already covers the column (the user's)."""
+        cols = child(self.root, "cols", create=True)
+        position = 0
+        for index, col in enumerate(cols):
+            low, high = int(col.get("min", 0)), int(col.get("max", 0))
+            if low <= column <= high:
+                return
+            if low < column:
+                position = index + 1
+        new = etree.Element(q("col"), min=str(column), max=str(column), width=f"{width:g}",
+                            customWidth="1")
+        cols.insert(position, new)
