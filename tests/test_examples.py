@@ -1,0 +1,245 @@
+"""The committed examples: equal to what the code generates, readable, and a correct tree.
+
+Besides validating with the rule engine, the data is checked here directly (directions,
+cascading types, codes, owners, budgets) so that the examples stay a trustworthy reference
+for the rules themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pohon_xl.core.validate import validate
+from pohon_xl.excel import examples as E
+from pohon_xl.excel.read import read_raw
+from pohon_xl.findings import Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.numbers import format_number
+from pohon_xl.model.parse import parse_workbook
+from tests.test_template import assert_same_workbook
+
+IDS = [ex.filename for ex in E.EXAMPLES]
+# A sasaran is phrased as a condition: Meningkatnya…, Menurunnya…, Terlaksananya…, …
+CONDITION = re.compile(r"^(Me|Ber|Ter|Pe)[a-z-]*nya\b")
+# Allowed Jenis Jabatan of an owner per level (seed 002, "Skema").
+OWNER_KINDS = {
+    1: {C.KEPALA_DAERAH},
+    2: {"JPT"},
+    3: {"Administrator"},
+    4: {"Administrator", "Pengawas", "Fungsional"},
+    5: {"Pengawas", "Fungsional", "Pelaksana"},
+    6: set(C.JENIS_JABATAN_VALUES),
+}
+
+
+@pytest.fixture(scope="module", params=E.EXAMPLES, ids=IDS)
+def example(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    return dict(zip(IDS, E.write_examples(tmp_path_factory.mktemp("contoh"))))
+
+
+def _nodes(example):
+    return {node.id: (level, node) for level, node in example.nodes()}
+
+
+def _targets(indicator, years):
+    return E.targets_by_year(indicator, years)
+
+
+def test_committed_example_matches_the_code(example, generated):
+    assert_same_workbook(E.EXAMPLES_DIR / example.filename, generated[example.filename])
+
+
+def test_example_parses_completely(example):
+    path = E.EXAMPLES_DIR / example.filename
+    plan = parse_workbook(read_raw(path), source=path.name)
+    assert plan.orphan_rows == []
+    assert all(info.present and not info.missing_columns for info in plan.sheets.values())
+    assert plan.pk_year == example.pk_year and plan.years == list(example.years)
+    for level, nodes in example.levels.items():
+        parsed = plan.nodes_on(level)
+        assert [n.id for n in parsed] == [n.id for n in nodes]
+        for node, read in zip(nodes, parsed):
+            assert len(read.indicators) == len(node.indicators), node.id
+            if level == C.SUBKEGIATAN_LEVEL:
+                assert read.budget(example.pk_year) == node.budgets[1], node.id
+    assert [p.code for p in plan.positions] == [p.code for p in example.positions]
+    assert all(p.nip == q.nip for p, q in zip(plan.positions, example.positions))  # as text
+
+
+def test_example_validates_without_galat(example):
+    plan = parse_workbook(read_raw(E.EXAMPLES_DIR / example.filename))
+    report, _ = validate(plan)
+    galat = [f for f in report.findings if f.severity is Severity.GALAT]
+    assert galat == [], "\n".join(f"{f.code} {f.location.sheet}!{f.location.row}: {f.message}"
+                                  for f in galat)
+
+
+def test_positions(example):
+    by_code = {p.code: p for p in example.positions}
+    assert len(by_code) == len(example.positions)
+    for position in example.positions:
+        assert position.kind in C.JENIS_JABATAN_VALUES
+        assert position.holder
+        if position.kind == C.KEPALA_DAERAH:
+            assert not position.superior
+            continue
+        assert position.superior in by_code, position.code
+        assert re.fullmatch(r"(19|20)\d{6}(19|20)\d{4}[12]\d{3}", position.nip), position.code
+
+
+def test_tree_links_owners_and_codes(example):
+    nodes = _nodes(example)
+    by_code = {p.code: p for p in example.positions}
+    for node_id, (level, node) in nodes.items():
+        assert CONDITION.match(node.sasaran), node.sasaran
+        owner = by_code[node.owner]
+        assert owner.kind in OWNER_KINDS[level], (node_id, owner.kind)
+        for code in filter(None, (c.strip() for c in node.collaborators.split(","))):
+            assert code in by_code, (node_id, code)
+        if level == 1:
+            assert not node.parent and not node.cascading
+            continue
+        parent_level, parent = nodes[node.parent]
+        assert parent_level == level - 1, node_id
+        assert node.cascading in C.CASCADING_VALUES, node_id
+        if level == C.RHK_LEVEL:
+            assert by_code[parent.owner].code == owner.superior, node_id
+        spec = C.LEVEL_BY_NUMBER[level]
+        if spec.code_header:
+            assert node.code and node.code_name, node_id
+        if level in (C.KEGIATAN_LEVEL, C.SUBKEGIATAN_LEVEL):
+            assert node.code.startswith(parent.code + "."), (node_id, node.code, parent.code)
+        if level == C.SUBKEGIATAN_LEVEL:
+            assert re.fullmatch(r"\d\.\d{2}\.\d{2}\.2\.\d{2}\.\d{4}", node.code), node.code
+            assert len(node.budgets) == len(example.years)
+            assert all(100_000_000 <= b <= 50_000_000_000 for b in node.budgets), node_id
+
+
+def test_every_strategic_node_reaches_budgeted_subactivities(example):
+    nodes = _nodes(example)
+    children: dict[str, list[str]] = {}
+    for node_id, (_, node) in nodes.items():
+        children.setdefault(node.parent, []).append(node_id)
+
+    def reaches_l5(node_id):
+        level, node = nodes[node_id]
+        if level == C.SUBKEGIATAN_LEVEL:
+            return node.budgets[1] > 0
+        return any(reaches_l5(child) for child in children.get(node_id, []))
+
+    for node_id, (level, _) in nodes.items():
+        if level <= 4:
+            assert reaches_l5(node_id), node_id
+    for node_id, (level, node) in nodes.items():
+        current = node
+        while current.parent:
+            current = nodes[current.parent][1]
+        assert nodes[current.id][0] == 1, node_id
+
+
+def test_targets_follow_direction_and_outcomes_are_not_activity_counts(example):
+    for level, node in example.nodes():
+        for indicator in node.indicators:
+            assert indicator.arah in C.ARAH_VALUES
+            if level <= 3:
+                assert not indicator.name.casefold().startswith("jumlah kegiatan")
+            values = [indicator.baseline] if indicator.baseline is not None else []
+            values += list(_targets(indicator, example.years).values())
+            pairs = list(zip(values, values[1:]))
+            if indicator.arah == C.ARAH_NAIK:
+                assert all(a <= b for a, b in pairs), (node.id, indicator.name)
+            else:
+                assert all(a >= b for a, b in pairs), (node.id, indicator.name)
+            if level == C.RHK_LEVEL:
+                assert indicator.aspek in C.ASPEK_VALUES, node.id
+                assert set(_targets(indicator, example.years)) == {example.pk_year}
+
+
+def test_cascading_types_are_used_correctly(example):
+    nodes = _nodes(example)
+    used = set()
+    shares: dict[str, list] = {}
+    for node_id, (level, node) in nodes.items():
+        if level == 1:
+            continue
+        used.add(node.cascading)
+        parent = nodes[node.parent][1]
+        first, parent_first = node.indicators[0], parent.indicators[0]
+        if node.cascading == C.LANGSUNG:
+            assert node.indicators == (parent_first,), node_id
+        elif node.cascading == C.BERBAGI:
+            assert (first.name, first.unit, first.arah) == (
+                parent_first.name, parent_first.unit, parent_first.arah), node_id
+            shares.setdefault(node.parent, []).append(first)
+        elif level < C.RHK_LEVEL:
+            names = {i.name for i in parent.indicators}
+            assert all(i.name not in names for i in node.indicators), node_id
+    for parent_id, parts in shares.items():
+        whole = nodes[parent_id][1].indicators[0]
+        for year in example.years:
+            total = sum(_targets(p, example.years)[year] for p in parts)
+            assert total <= _targets(whole, example.years)[year] + 1e-9, (parent_id, year)
+        assert sum(p.baseline for p in parts) <= whole.baseline + 1e-9
+    assert {C.LANGSUNG, C.BERBAGI, C.KONTRIBUSI} <= used
+
+
+def test_kemacetan_shape():
+    counts = {level: len(nodes) for level, nodes in E.KEMACETAN.levels.items()}
+    assert set(counts) == {1, 2, 3, 4, 5, 6} and 40 <= sum(counts.values()) <= 70
+    (root,) = E.KEMACETAN.levels[1]
+    assert root.sasaran == "Menurunnya kemacetan" and len(root.indicators) >= 2
+    offices = {E.office_of(E.KEMACETAN, n.owner) for n in E.KEMACETAN.levels[2]}
+    assert offices == {"Dinas Perhubungan", "Dinas Pekerjaan Umum dan Penataan Ruang"}
+    codes = {n.code for n in E.KEMACETAN.levels[3]}
+    assert codes == {"2.15.02", "1.03.10"}
+    multi = [n.id for _, n in E.KEMACETAN.nodes() if len(n.indicators) > 1]
+    assert len(multi) >= 5
+    decimals = [t for _, n in E.KEMACETAN.nodes() for i in n.indicators
+                for t in _targets(i, E.KEMACETAN.years).values() if not float(t).is_integer()]
+    assert decimals
+
+
+def test_pariwisata_budgets_and_targets_follow_the_seed():
+    totals = E.budget_totals(E.PARIWISATA)
+    assert {office: years[E.PARIWISATA.pk_year] for office, years in totals.items()} == (
+        E.PARIWISATA_PAGU_PK)
+    pk = {i.name: _targets(i, E.PARIWISATA.years)[E.PARIWISATA.pk_year]
+          for _, n in E.PARIWISATA.nodes() for i in n.indicators}
+    seed = {
+        "Persentase UMKM yang sehat": 70,
+        "Angka kriminalitas di kawasan wisata": 5,
+        "Kontribusi sektor pariwisata terhadap PDRB": 10,
+        "Jumlah kunjungan wisatawan": 6,  # juta kunjungan
+        "Jumlah UMKM baru": 2000,
+        "Persentase potensi kriminalitas yang dapat dicegah": 90,
+        "Jumlah destinasi wisata yang memenuhi standar": 40,
+        "Indeks aksesibilitas": 8,
+        "Persentase penumpang yang terlayani angkutan umum": 90,
+        "Persentase jalan dalam kondisi mantap": 80,
+        "Persentase jalan dalam kondisi baik": 90,
+        "Indeks Kualitas Lingkungan Hidup": 80,
+        "Persentase ekosistem dalam kondisi terjaga": 80,
+    }
+    assert {name: pk[name] for name in seed} == seed
+    positions = {p.code: p for p in E.PARIWISATA.positions}
+    staff = {positions[n.owner].name for n in E.PARIWISATA.levels[6]}
+    assert staff == {"Pengelola Layanan Operasional (Staf A)",
+                     "Penata Layanan Operasional (Staf B)",
+                     "Operator Layanan Operasional (Staf C)"}
+
+
+def test_budget_totals_in_the_module_docstring_are_current():
+    doc = E.__doc__
+    for example in E.EXAMPLES:
+        totals = E.budget_totals(example)
+        grand = {y: sum(t[y] for t in totals.values()) for y in example.years}
+        for years in [*totals.values(), grand]:
+            line = r"\s+".join(re.escape(format_number(years[y])) for y in example.years)
+            assert re.search(line, doc), f"ringkasan anggaran di docstring usang: {years}"
