@@ -108,6 +108,52 @@ def aturan(fmt: str) -> None:
     click.echo(render_catalog() if fmt == "markdown" else render_text())
 
 
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Folder hasil: dikembalikan/, balasan/, Konsolidasi_*.xlsx.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Jumlah proses paralel (bawaan: semua inti).")
+@click.option("--dask", "dask_address", metavar="ALAMAT", default=None,
+              help="Kirim pekerjaan ke penjadwal Dask, mis. tcp://host:8786.")
+@click.option("--json", "as_json", is_flag=True, help="Ringkasan JSON di stdout.")
+def batch(inbox: Path, outdir: Path, jobs: int | None, dask_address: str | None,
+          as_json: bool) -> None:
+    """Periksa semua workbook di folder kotak masuk (.xlsx, .zip, .eml) dan susun konsolidasi."""
+    from pohon_xl.batch.run import run_batch
+    from pohon_xl.batch.summary import LineProgress, RichProgress, batch_json, print_batch_summary
+
+    if sys.stderr.isatty():
+        with RichProgress() as progress:
+            result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=progress)
+    else:
+        result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=LineProgress())
+    if as_json:
+        click.echo(json.dumps(batch_json(result), ensure_ascii=False, indent=2))
+    else:
+        print_batch_summary(result)
+    raise SystemExit(result.exit_code)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Berkas gambar: .svg, .png atau .pdf.")
+@click.option("--dari", "from_id", metavar="ID", default=None, help="Hanya subpohon di bawah ID ini.")
+@click.option("--sampai", "to_level", metavar="LEVEL", default=None,
+              help="Potong di bawah level ini (L1–L6).")
+def gambar(file: Path, output: Path, from_id: str | None, to_level: str | None) -> None:
+    """Gambar pohon kinerja (Graphviz) ke .svg, .png atau .pdf."""
+    from pohon_xl.excel.render_graph import render_tree
+    from pohon_xl.pipeline import analyse
+
+    outcome = analyse(file)
+    for path in render_tree(outcome.plan, outcome.tree, outcome.report, output,
+                            from_id=from_id, to_level=to_level):
+        click.echo(f"Gambar dibuat: {path}")
+    raise SystemExit(outcome.report.exit_code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: click in non-standalone mode so every failure is one line, exit 2."""
     try:

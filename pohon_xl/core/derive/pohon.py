@@ -1,0 +1,667 @@
+"""The tree as a picture made of cells: the `Pohon` sheet (pure: plan, tree, report -> SheetSpec).
+
+Drawn the way planners draw a *pohon kinerja* in Excel: one box per node, levels as bands from
+the strategic outcome (L1) at the top to individual RHK (L6) at the bottom, the children of a
+node grouped under it, connector lines made of cell borders, a colour per level and a marker on
+every node with a finding.
+
+Layout (a small tidy-tree layout, in cell coordinates):
+
+* All columns but the label column have one narrow width. A box is :data:`BOX_COLS` columns
+  wide and each leaf takes one *slot* of :data:`SLOT` columns (the box and a gap). A parent
+  is placed over the middle of its children's span (rounded to the left), so the boxes of one
+  subtree never leave the columns of its leaves and two subtrees never overlap.
+* A box is two rows, merged across its columns: a header line (ID, or ``⚠ Galat · ID``) and
+  a body (sasaran, indicators with the `Tahun PK` target and unit, owner, collaborators).
+  Its *centre line* is the right edge of its middle column (:attr:`Box.centre`): connectors
+  run on it.
+* Between two bands there are two gap rows. The parent's line drops through the first one,
+  the bar runs along the bottom edge of the first one, and each child's line drops from the
+  bar to its box (through any band the link skips).
+* Only links that go down the levels are drawn (a child on a lower level than its parent);
+  that makes the drawing a forest whatever the workbook holds (duplicate IDs, cycles, links
+  sideways or upwards). Nodes not reached from an L1 that way are drawn, once, in the sections
+  "Tidak terhubung ke L1", with the `ID Induk` they name.
+* The sheet is cut into sections, one per L2 subtree (one per L1 without children), stacked
+  top to bottom with a page break between them; the L1 box is repeated over each of its L2
+  sections as the heading (:attr:`Box.repeated`). A subtree wider than :data:`MAX_SLOTS`
+  leaves is cut further: its children in runs of at most that many leaves, one section each,
+  with the subtree's root and ancestors repeated over every run. A section taller than a
+  printed page (A3 landscape, fit to width) also breaks between two bands, never inside a box.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pohon_xl.core.link import Tree
+from pohon_xl.findings import Report, Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.numbers import format_number
+from pohon_xl.model.plan import Node, Plan
+from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec
+
+__all__ = [
+    "BOX_COLS",
+    "FIRST_COL",
+    "MAX_SLOTS",
+    "POHON",
+    "POHON_STYLES",
+    "SLOT",
+    "UNLINKED_TITLE",
+    "Box",
+    "Drawing",
+    "Piece",
+    "PohonLayout",
+    "Section",
+    "pack_roots",
+    "pohon_layout",
+    "pohon_sheet",
+    "split_pieces",
+]
+
+POHON = "Pohon"  # sheet name
+UNLINKED_TITLE = "Tidak terhubung ke L1"
+MAX_SLOTS = 10  # leaves per section before a subtree is cut into one section per child
+
+LABEL_COL = 1  # column A: the band labels
+FIRST_COL = 2  # column B: the first slot (a gap, then the first box)
+BOX_COLS = 6  # columns per box (even: the centre line is a column edge)
+SLOT = BOX_COLS + 1  # columns per leaf slot: a box and a gap
+COL_WIDTH = 5.5  # every drawing column; a box is ~33 characters wide
+LABEL_WIDTH = 13.0
+CHARS_PER_LINE = 38  # what surely fits across a box at 9 pt (Calibri fits ~45)
+LINE_POINTS = 12.0
+HEAD_POINTS = 15.0
+GAP_POINTS = 9.0
+NBSP = "\u00a0"
+LEGEND_COLS = 3  # columns per legend entry
+FIRST_SECTION_ROW = 5  # rows 1-3: title, subtitle, legend; row 4 blank
+
+
+# --------------------------------------------------------------------------------------------
+# What both pictures share (the sheet here and the Graphviz picture in graph.py)
+
+
+@dataclass
+class Drawing:
+    """The tree as drawn: which links are drawn, the roots, and what each box says."""
+
+    plan: Plan
+    tree: Tree
+    report: Report
+
+    @cached_property
+    def kids(self) -> dict[int, list[Node]]:
+        """id(node) -> its drawn children, in workbook order (links going down the levels)."""
+        kids: dict[int, list[Node]] = defaultdict(list)
+        for node in self.tree.nodes:
+            parent = self.drawn_parent(node)
+            if parent is not None:
+                kids[id(parent)].append(node)
+        return kids
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        """id(node) -> its position in the workbook order (stable names for pictures)."""
+        return {id(n): i for i, n in enumerate(self.tree.nodes)}
+
+    def drawn_parent(self, node: Node) -> Node | None:
+        parent = self.tree.parent(node)
+        return parent if parent is not None and parent.level < node.level else None
+
+    def children(self, node: Node) -> list[Node]:
+        return self.kids.get(id(node), [])
+
+    @cached_property
+    def l1_roots(self) -> list[Node]:
+        return [n for n in self.tree.nodes if n.level == 1]
+
+    @cached_property
+    def unlinked_roots(self) -> list[Node]:
+        """Tops of the subtrees not reached from an L1: by level, then workbook order."""
+        roots = [n for n in self.tree.nodes if n.level != 1 and self.drawn_parent(n) is None]
+        return sorted(roots, key=lambda n: (n.level, self.index[id(n)]))
+
+    def subtree(self, node: Node) -> list[Node]:
+        """The node and everything drawn below it, depth first in workbook order."""
+        result, stack = [], [node]
+        while stack:
+            current = stack.pop()
+            result.append(current)
+            stack.extend(reversed(self.children(current)))
+        return result
+
+    @cached_property
+    def leaves(self) -> dict[int, int]:
+        """id(node) -> the number of leaf slots its drawn subtree takes."""
+        memo: dict[int, int] = {}
+        for node in sorted(self.tree.nodes, key=lambda n: -n.level):
+            kids = self.children(node)
+            memo[id(node)] = sum(memo[id(k)] for k in kids) if kids else 1
+        return memo
+
+    @cached_property
+    def year(self) -> int | None:
+        """The year whose targets the boxes show: `Tahun PK`, else the first plan year."""
+        if self.plan.pk_year:
+            return self.plan.pk_year
+        years = self.plan.years
+        return years[0] if years else None
+
+    @cached_property
+    def _findings(self) -> dict[int, tuple[Severity | None, list[str]]]:
+        by_row: dict[tuple[str, int], list] = defaultdict(list)
+        by_id: dict[str, list] = defaultdict(list)
+        for f in self.report.findings:
+            if f.severity is Severity.INFO:
+                continue
+            if f.location.row:
+                by_row[(f.location.sheet, f.location.row)].append(f)
+            elif f.node_id:
+                by_id[f.node_id].append(f)
+        result: dict[int, tuple[Severity | None, list[str]]] = {}
+        for node in self.tree.nodes:
+            found = [f for row in node.rows for f in by_row.get((node.sheet, row), [])]
+            found += by_id.get(node.id, []) if node.id else []
+            worst = min((f.severity for f in found), key=lambda s: s.rank, default=None)
+            result[id(node)] = (worst, sorted({f.code for f in found}))
+        return result
+
+    def severity(self, node: Node) -> Severity | None:
+        """The worst Galat/Peringatan on the node's rows (Info is not marked)."""
+        return self._findings.get(id(node), (None, []))[0]
+
+    def finding_codes(self, node: Node) -> list[str]:
+        return self._findings.get(id(node), (None, []))[1]
+
+    def title(self, node: Node, with_level: bool = False) -> str:
+        """The box's first line: ``P-01`` or ``⚠ Galat · P-01`` (``L3 · P-01`` with level)."""
+        name = node.id or "(tanpa ID)"
+        if with_level:
+            name = f"L{node.level} · {name}"
+        worst = self.severity(node)
+        return f"⚠ {worst.value} · {name}" if worst else name
+
+    def parts(self, node: Node, unlinked: bool = False) -> list[tuple[str, str]]:
+        """The box's body as (kind, text) lines; kinds: sasaran, code, indicator, budget,
+        owner, collaborators, parent (unlinked nodes only), findings."""
+        parts = [("sasaran", node.sasaran or "(sasaran kosong)")]
+        if node.code or node.code_name:
+            parts.append(("code", f"{node.code} {node.code_name}".strip()))
+        for indicator in node.indicators:
+            target = indicator.targets.get(self.year) if self.year else None
+            if target is None or target.empty:
+                value = "–"
+            elif target.value is None:
+                value = str(target.raw).strip()
+            else:
+                value = format_number(target.value)
+            if not indicator.name and value == "–" and not indicator.unit:
+                continue
+            aspek = f"[{indicator.aspek}] " if indicator.aspek else ""
+            unit = f"{_glue(indicator.unit)}{indicator.unit}" if indicator.unit else ""
+            name = indicator.name or "(indikator kosong)"
+            parts.append(("indicator", f"• {aspek}{name}: {value}{unit}"))
+        if node.spec.has_budget and self.year:
+            budget = node.budget(self.year)
+            if budget:
+                parts.append(("budget", f"Anggaran {self.year}: Rp{NBSP}{format_number(budget)}"))
+        position = self.tree.owner(node)
+        owner = node.owner or "–"
+        if position is not None and position.name:
+            owner = f"{owner} – {position.name}"
+        parts.append(("owner", f"Pemilik: {owner}"))
+        if node.collaborators:
+            parts.append(("collaborators", f"Kolaborator: {', '.join(node.collaborators)}"))
+        if unlinked and node.level > 1:
+            parts.append(("parent", f"ID Induk: {node.parent_id or '(kosong)'}"))
+        codes = self.finding_codes(node)
+        if codes:
+            parts.append(("findings", f"Temuan: {', '.join(codes)}"))
+        return parts
+
+    def lines(self, node: Node, unlinked: bool = False) -> list[str]:
+        """The box's body, one logical line each (wrapped by the picture)."""
+        return [text for _, text in self.parts(node, unlinked)]
+
+    def is_unlinked(self, node: Node) -> bool:
+        return node.level != 1 and self.drawn_parent(node) is None
+
+
+def _glue(unit: str) -> str:
+    """A short unit stays on the line of its number (a no-break space)."""
+    return NBSP if len(unit) <= 12 else " "
+
+
+def level_label(level: int) -> str:
+    spec = C.LEVEL_BY_NUMBER.get(level)
+    return f"L{level} {spec.title}" if spec else f"L{level}"
+
+
+def col_letter(index: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def wrapped_count(lines: list[str], width: int = CHARS_PER_LINE) -> int:
+    return sum(max(1, len(textwrap.wrap(line, width, break_on_hyphens=False))) for line in lines)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of the tree shown together: ``ancestors`` one above the other as the heading
+    (each over the next, the last over the tops), then ``tops`` side by side, each with its
+    whole subtree."""
+
+    ancestors: tuple[Node, ...]
+    tops: tuple[Node, ...]
+
+    def title(self) -> str:
+        path = " ▸ ".join(f"L{n.level} {n.id or '(tanpa ID)'}" for n in self.ancestors)
+        if len(self.tops) == 1:
+            top = self.tops[0]
+            last = f"L{top.level} {top.id or '(tanpa ID)'}"
+            text = f"{last}: {_short(top.sasaran or '(sasaran kosong)')}"
+        else:
+            text = ", ".join(n.id or "(tanpa ID)" for n in self.tops)
+        return f"{path} ▸ {text}" if path else text
+
+
+def split_pieces(
+    ancestors: tuple[Node, ...],
+    top: Node,
+    weight: Callable[[Node], int],
+    children: Callable[[Node], list[Node]],
+    limit: int,
+    count_ancestors: bool = False,
+) -> list[Piece]:
+    """Cut ``top``'s subtree into pieces of at most ``limit`` weight: a subtree too heavy is
+    replaced by its children, consecutive light children sharing a piece, with ``top`` (and
+    its ancestors) repeated over each piece."""
+    extra = len(ancestors) if count_ancestors else 0
+    kids = children(top)
+    if not kids or weight(top) + extra <= limit:
+        return [Piece(ancestors, (top,))]
+    below = ancestors + (top,)
+    extra = len(below) if count_ancestors else 0
+    pieces: list[Piece] = []
+    run: list[Node] = []
+    size = 0
+    for kid in kids:
+        heavy = weight(kid) + extra > limit
+        if run and (heavy or size + weight(kid) + extra > limit):
+            pieces.append(Piece(below, tuple(run)))
+            run, size = [], 0
+        if heavy:
+            pieces.extend(split_pieces(below, kid, weight, children, limit, count_ancestors))
+        else:
+            run.append(kid)
+            size += weight(kid)
+    if run:
+        pieces.append(Piece(below, tuple(run)))
+    return pieces
+
+
+def pack_roots(
+    roots: list[Node],
+    weight: Callable[[Node], int],
+    children: Callable[[Node], list[Node]],
+    limit: int,
+    count_ancestors: bool = False,
+) -> list[Piece]:
+    """Whole subtrees side by side up to ``limit``; a heavier one is split on its own."""
+    pieces: list[Piece] = []
+    run: list[Node] = []
+    size = 0
+    for root in roots:
+        heavy = weight(root) > limit
+        if run and (heavy or size + weight(root) > limit):
+            pieces.append(Piece((), tuple(run)))
+            run, size = [], 0
+        if heavy:
+            pieces.extend(split_pieces((), root, weight, children, limit, count_ancestors))
+        else:
+            run.append(root)
+            size += weight(root)
+    if run:
+        pieces.append(Piece((), tuple(run)))
+    return pieces
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# The layout
+
+
+@dataclass(frozen=True)
+class Box:
+    """A node's box: header line at ``row``, body at ``row + 1``, columns ``col`` to
+    ``col + BOX_COLS - 1``; connectors meet it on the right edge of column ``centre``."""
+
+    node: Node = field(compare=False)
+    section: int
+    row: int
+    col: int
+    repeated: bool = False  # an ancestor repeated as the heading of a later section
+
+    @property
+    def body_row(self) -> int:
+        return self.row + 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + BOX_COLS - 1
+
+    @property
+    def centre(self) -> int:
+        return self.col + BOX_COLS // 2 - 1
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        columns = range(self.col, self.last_col + 1)
+        return [(r, c) for r in (self.row, self.row + 1) for c in columns]
+
+
+@dataclass
+class Section:
+    """A band of rows printed as its own page: a heading row, then one band per level."""
+
+    index: int
+    title: str
+    pieces: list[Piece]  # side by side (several only in the unlinked sections)
+    first_row: int = 0
+    last_row: int = 0
+    bands: dict[int, tuple[int, int]] = field(default_factory=dict)  # level -> (head, body) rows
+    unlinked: bool = False
+
+
+@dataclass
+class PohonLayout:
+    boxes: list[Box]
+    links: list[tuple[Box, Box]]  # parent box -> child box, each drawn with connector cells
+    sections: list[Section]
+    sheet: SheetSpec
+
+
+class _Grid:
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.lines: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.merges: list[str] = []
+        self.heights: dict[int, float] = {}
+
+    def put(self, row: int, col: int, cell: Cell) -> None:
+        self.cells[(row, col)] = cell
+
+    def merge(self, r0: int, c0: int, r1: int, c1: int, cell: Cell) -> None:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                self.cells[(r, c)] = cell if (r, c) == (r0, c0) else Cell(None, cell.style)
+        if (r0, c0) != (r1, c1):
+            self.merges.append(f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}")
+
+    def vline(self, row: int, col: int) -> None:
+        self.lines[(row, col)].add("v")
+
+    def hline(self, row: int, col: int) -> None:
+        self.lines[(row, col)].add("h")
+
+    def rows(self) -> list[list[Cell | None]]:
+        for (r, c), kinds in self.lines.items():
+            if (r, c) in self.cells:  # pragma: no cover - the layout never lets this happen
+                raise AssertionError(f"connector over a box at {col_letter(c)}{r}")
+            style = "line_vh" if kinds == {"v", "h"} else ("line_v" if "v" in kinds else "line_h")
+            self.cells[(r, c)] = Cell(None, style)
+        last_row = max((r for r, _ in self.cells), default=0)
+        last_col = max((c for _, c in self.cells), default=0)
+        grid: list[list[Cell | None]] = [[None] * last_col for _ in range(last_row)]
+        for (r, c), cell in self.cells.items():
+            grid[r - 1][c - 1] = cell
+        return grid
+
+
+def _sections(drawing: Drawing) -> list[Section]:
+    def slots(node: Node) -> int:
+        return drawing.leaves[id(node)]
+
+    sections: list[Section] = []
+    for root in drawing.l1_roots:
+        kids = drawing.children(root)
+        if not kids:
+            pieces = [Piece((), (root,))]
+        else:  # each L2 (each child of the L1) starts its own section
+            pieces = [
+                piece
+                for kid in kids
+                for piece in split_pieces((root,), kid, slots, drawing.children, MAX_SLOTS)
+            ]
+        for piece in pieces:
+            sections.append(Section(len(sections), piece.title(), [piece]))
+    for number, piece in enumerate(
+        pack_roots(drawing.unlinked_roots, slots, drawing.children, MAX_SLOTS)
+    ):
+        more = " (lanjutan)" if number else ""
+        title = (
+            f"{UNLINKED_TITLE}{more}: simpul yang ID Induk-nya kosong, tidak ditemukan, atau "
+            "bukan simpul pada level di atasnya"
+        )
+        sections.append(Section(len(sections), title, [piece], unlinked=True))
+    return sections
+
+
+def pohon_layout(plan: Plan, tree: Tree, report: Report) -> PohonLayout:
+    """Place every box and connector, and describe the `Pohon` sheet."""
+    return _Painter(Drawing(plan, tree, report)).paint()
+
+
+class _Painter:
+    """Lays the sections out one below the other and paints them into a grid of cells."""
+
+    def __init__(self, drawing: Drawing) -> None:
+        self.drawing = drawing
+        self.grid = _Grid()
+        self.boxes: list[Box] = []
+        self.links: list[tuple[Box, Box]] = []
+        self.drawn: set[int] = set()  # id(node) of the nodes that have their own box
+        self.widest = FIRST_COL + SLOT - 1
+        self.row = FIRST_SECTION_ROW
+
+    def paint(self) -> PohonLayout:
+        sections = _sections(self.drawing)
+        for section in sections:
+            cols, shown = self._columns(section)
+            self._bands(section, sorted({node.level for node, _ in shown}))
+            by_node = {id(node): self._box(section, node, cols[id(node)]) for node, _ in shown}
+            for node, kids in shown:
+                self._connect(by_node[id(node)], [by_node[id(k)] for k in kids])
+
+        grid, widest = self.grid, self.widest
+        last_row = max(self.row - 2, FIRST_SECTION_ROW)
+        legend_cols = [FIRST_COL + LEGEND_COLS * i for i in range(8)]
+        widest = max(widest, legend_cols[-1] + LEGEND_COLS - 1)
+        _title_rows(self.drawing, grid, widest, legend_cols)
+        chars = int(sum(_widths(widest).values()))
+        for section in sections:
+            grid.merge(section.first_row, LABEL_COL, section.first_row, widest,
+                       Cell(section.title, "subtitle"))
+            grid.heights[section.first_row] = wrapped_count([section.title], chars) * 15.0 + 5
+        sheet = SheetSpec(
+            name=POHON,
+            rows=grid.rows(),
+            merges=grid.merges,
+            heights=dict(sorted(grid.heights.items())),
+            widths=_widths(widest),
+            freeze="B4",
+            print=PrintSetup(
+                landscape=True,
+                paper="A3",
+                fit_to_width=True,
+                area=f"A1:{col_letter(widest)}{last_row}",
+                row_breaks=_row_breaks(sections, grid.heights, _widths(widest)),
+            ),
+            tab_color=POHON_STYLES["head_l1"]["fill"],
+        )
+        return PohonLayout(self.boxes, self.links, sections, sheet)
+
+    def _columns(self, section: Section) -> tuple[dict[int, int], list[tuple[Node, list[Node]]]]:
+        """The tidy layout: id(node) -> left column of its box, and each node of the section
+        (once, in drawing order) with its children shown."""
+        cols: dict[int, int] = {}
+        shown: list[tuple[Node, list[Node]]] = []
+        next_leaf = 0
+
+        def place(node: Node) -> int:
+            nonlocal next_leaf
+            kids = self.drawing.children(node)
+            shown.append((node, kids))
+            if not kids:
+                col = FIRST_COL + 1 + SLOT * next_leaf  # a gap column before each box
+                next_leaf += 1
+            else:
+                spots = [place(kid) for kid in kids]
+                col = (spots[0] + spots[-1]) // 2
+            cols[id(node)] = col
+            return col
+
+        for piece in section.pieces:
+            spots = [place(top) for top in piece.tops]
+            below = list(piece.tops)
+            for ancestor in reversed(piece.ancestors):  # the heading, over the tops' middle
+                shown.append((ancestor, below))
+                cols[id(ancestor)] = (spots[0] + spots[-1]) // 2
+                below = [ancestor]
+        return cols, shown
+
+    def _bands(self, section: Section, levels: list[int]) -> None:
+        """Rows: the heading, a spacer, then per level a header and a body row, with two gap
+        rows between levels; the band labels in column A."""
+        grid = self.grid
+        low, high = levels[0], levels[-1]
+        section.first_row = self.row  # the heading, merged across the sheet's width at the end
+        self.row += 2
+        for level in range(low, high + 1):
+            head, body = section.bands[level] = (self.row, self.row + 1)
+            self.row += 4 if level < high else 2
+            label = Cell(f"L{level}\n{C.LEVEL_BY_NUMBER[level].title}", f"head_l{level}")
+            grid.merge(head, LABEL_COL, body, LABEL_COL, label)
+            grid.heights[head] = grid.heights[body] = HEAD_POINTS
+            if level < high:
+                grid.heights[body + 1] = grid.heights[body + 2] = GAP_POINTS
+        section.last_row = self.row
+        grid.heights[self.row] = GAP_POINTS
+        self.row += 2  # a blank row between sections on screen
+
+    def _box(self, section: Section, node: Node, col: int) -> Box:
+        drawing, grid = self.drawing, self.grid
+        head, body = section.bands[node.level]
+        box = Box(node, section.index, head, col, repeated=id(node) in self.drawn)
+        self.drawn.add(id(node))
+        self.boxes.append(box)
+        worst = drawing.severity(node)
+        style = f"head_l{node.level}"
+        if worst is Severity.GALAT:
+            style = "box_galat"
+        elif worst is Severity.PERINGATAN:
+            style = "box_peringatan"
+        title = drawing.title(node)
+        grid.merge(head, box.col, head, box.last_col, Cell(title, style))
+        if len(title) > CHARS_PER_LINE - 4:
+            grid.heights[head] = max(grid.heights[head], 2 * LINE_POINTS + 3)
+        lines = drawing.lines(node, unlinked=section.unlinked and drawing.is_unlinked(node))
+        grid.merge(body, box.col, body, box.last_col, Cell("\n".join(lines), f"box_l{node.level}"))
+        height = min(409.0, wrapped_count(lines) * LINE_POINTS + 6)
+        grid.heights[body] = max(grid.heights[body], height)
+        self.widest = max(self.widest, box.last_col + 1)
+        return box
+
+    def _connect(self, parent: Box, children: list[Box]) -> None:
+        """The parent's line down into the first gap row, the bar along that row's bottom
+        edge, and each child's line from the bar down to its box."""
+        if not children:
+            return
+        bar = parent.body_row + 1
+        self.grid.vline(bar, parent.centre)
+        centres = [child.centre for child in children] + [parent.centre]
+        for col in range(min(centres) + 1, max(centres) + 1):
+            self.grid.hline(bar, col)
+        for child in children:
+            for r in range(bar + 1, child.row):
+                self.grid.vline(r, child.centre)
+            self.links.append((parent, child))
+
+
+# Printable A3 landscape with Excel's default margins (0.7" sides, 0.75" top and bottom), pt.
+PAGE_WIDTH = 1190.5 - 2 * 50.4
+PAGE_HEIGHT = 841.9 - 2 * 54.0
+DEFAULT_ROW = 15.0
+
+
+def _row_breaks(
+    sections: list[Section], heights: dict[int, float], widths: dict[int, float]
+) -> list[int]:
+    """A break after each section, and inside a section too tall for one page (at the
+    fit-to-width scale) before the band that would not fit, so no box is cut in two."""
+    sheet_width = sum(w * 7 + 5 for w in widths.values()) * 0.75  # Excel's width -> points
+    page = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / sheet_width)
+    breaks: list[int] = []
+    for index, section in enumerate(sections):
+        used = 0.0
+        for level, (head, body) in sorted(section.bands.items()):
+            block = sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
+            if head == min(h for h, _ in section.bands.values()):
+                block += sum(heights.get(r, DEFAULT_ROW) for r in range(section.first_row, head))
+            if used and used + block > page:
+                breaks.append(head - 1)
+                used = 0.0
+            used += block
+        if index < len(sections) - 1:
+            breaks.append(section.last_row)
+    return breaks
+
+
+def _widths(widest: int) -> dict[int, float]:
+    widths = {LABEL_COL: LABEL_WIDTH}
+    for col in range(FIRST_COL, widest + 1):
+        widths[col] = COL_WIDTH
+    return widths
+
+
+def _title_rows(drawing: Drawing, grid: _Grid, widest: int, legend_cols: list[int]) -> None:
+    plan = drawing.plan
+    body = plan.identity.text(C.KEY_INSTANSI) or "Instansi"
+    office = plan.identity.text(C.KEY_PERANGKAT_DAERAH)
+    title = f"Pohon Kinerja — {body}" + (f" · {office}" if office else "")
+    grid.merge(1, LABEL_COL, 1, widest, Cell(title, "title"))
+    grid.heights[1] = 22.0
+    year = f"target Tahun PK {drawing.year}" if drawing.year else "target tahunan"
+    note = (
+        f"Setiap kotak: ID, sasaran, indikator dengan {year} dan satuan, pemilik kinerja. "
+        "⚠ menandai simpul dengan temuan validasi (lihat Laporan_Validasi). "
+        "Sheet ini dibuat ulang setiap kali dijalankan; jangan diubah."
+    )
+    grid.merge(2, LABEL_COL, 2, widest, Cell(note, "plain"))
+    chars = sum(_widths(widest).values())
+    grid.heights[2] = min(409.0, wrapped_count([note], int(chars)) * 14.0 + 4)
+    grid.put(3, LABEL_COL, Cell("Warna:", "bold"))
+    legend = [(f"L{lv}", f"head_l{lv}") for lv in range(1, 7)]
+    legend += [("⚠ Galat", "box_galat"), ("⚠ Peringatan", "box_peringatan")]
+    for col, (text, style) in zip(legend_cols, legend):
+        grid.merge(3, col, 3, col + LEGEND_COLS - 1, Cell(text, style))
+    grid.heights[3] = HEAD_POINTS
+
+
+def pohon_sheet(plan: Plan, tree: Tree, report: Report) -> SheetSpec:
+    """The `Pohon` sheet: the tree drawn with cells (see the module's docstring)."""
+    return pohon_layout(plan, tree, report).sheet
