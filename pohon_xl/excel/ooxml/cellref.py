@@ -64,8 +64,10 @@ def quote_sheet(name: str) -> str:
 
 def clean_text(text: str) -> str:
     """Text as Excel stores it: escaped control characters, at most 32767 characters."""
-    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from lxml import etree
 
@@ -78,15 +78,19 @@ class Package:
         self._order = list(self._infos)
         self._bytes = {name: archive.read(name) for name in self._order}
         self._trees: dict[str, etree._Element] = {}
+        self._dirty: set[str] = set()  # parts written from their tree, not their bytes
         self._rels: dict[str, Rels] = {}
-        self.content_types = ContentTypes(self.xml(CONTENT_TYPES))
+        self.content_types = ContentTypes(
+            self.xml(CONTENT_TYPES, edit=False), lambda: self.touch(CONTENT_TYPES)
+        )
 
     @classmethod
     def open(cls, source: BinaryIO | str, label: str) -> Package:
         try:
             with zipfile.ZipFile(source) as archive:
                 return cls(archive, label)
-        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError, RuntimeError,
+                NotImplementedError) as exc:  # RuntimeError: encrypted zip members
             raise InputError(f"{label}: berkas rusak atau bukan workbook ({exc}).") from None
 
     def __contains__(self, name: str) -> bool:
@@ -96,25 +100,32 @@ class Package:
         return [n for n in self._order if n in self]
 
     def read(self, name: str) -> bytes:
-        if name in self._trees:
+        if name in self._dirty:
             return serialise(self._trees[name])
         return self._bytes[name]
 
-    def xml(self, name: str) -> etree._Element:
-        """The parsed part; from now on it is written from this tree."""
+    def xml(self, name: str, edit: bool = True) -> etree._Element:
+        """The parsed part; with ``edit`` it is written from this tree on save."""
         if name not in self._trees:
             if name not in self._bytes:
                 raise InputError(f"{self.label}: bagian {name} tidak ada di dalam berkas.")
-            self._trees[name] = parse_xml(self._bytes.pop(name), f"{name} di {self.label}")
+            self._trees[name] = parse_xml(self._bytes[name], f"{name} di {self.label}")
+        if edit:
+            self.touch(name)
         return self._trees[name]
+
+    def touch(self, name: str) -> None:
+        self._dirty.add(name)
 
     def put_xml(self, name: str, root: etree._Element, content_type: str = "") -> None:
         self._bytes.pop(name, None)
         self._trees[name] = root
+        self._dirty.add(name)
         self._add_name(name, content_type)
 
     def put_bytes(self, name: str, data: bytes, content_type: str = "") -> None:
         self._trees.pop(name, None)
+        self._dirty.discard(name)
         self._bytes[name] = data
         self._add_name(name, content_type)
 
@@ -127,7 +138,10 @@ class Package:
     def remove(self, name: str) -> None:
         self._bytes.pop(name, None)
         self._trees.pop(name, None)
+        self._dirty.discard(name)
         self._rels.pop(name, None)
+        for source in [s for s in self._rels if rels_name(s) == name]:
+            del self._rels[source]
         self.content_types.drop_override(name)
         rels = rels_name(name)
         if rels in self and rels != name:
@@ -148,7 +162,7 @@ class Package:
             if name not in self:
                 root = etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL})
                 self.put_xml(name, root)
-            self._rels[part] = Rels(part, self.xml(name))
+            self._rels[part] = Rels(part, self.xml(name, edit=False), self)
         return self._rels[part]
 
     def has_rels(self, part: str) -> bool:
@@ -157,20 +171,21 @@ class Package:
     def save(self, target: BinaryIO) -> None:
         # Drop relationship parts we emptied: Excel accepts them, but they are clutter.
         for part, rels in list(self._rels.items()):
-            if not len(rels.root):
-                self._trees.pop(rels_name(part), None)
+            if not len(rels.root) and rels_name(part) in self._dirty:
+                self.remove(rels_name(part))
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for name in self.names():
                 old = self._infos.get(name)
                 info = zipfile.ZipInfo(name, old.date_time if old else (1980, 1, 1, 0, 0, 0))
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
-                info.external_attr = old.external_attr if old else 0o600 << 16
+                info.external_attr = old.external_attr if old else 0o644 << 16
                 out.writestr(info, self.read(name))
 
 
 class ContentTypes:
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, changed: Callable[[], None]) -> None:
         self.root = root
+        self._changed = changed
         self._overrides = {
             el.get("PartName", "").lstrip("/").casefold(): el
             for el in root.iter(q("Override", CT))
@@ -193,25 +208,29 @@ class ContentTypes:
             el = etree.SubElement(self.root, q("Override", CT), PartName="/" + part)
             self._overrides[part.casefold()] = el
         el.set("ContentType", content_type)
+        self._changed()
 
     def ensure_default(self, extension: str, content_type: str) -> None:
         if extension.casefold() not in self._defaults:
             el = etree.Element(q("Default", CT), Extension=extension, ContentType=content_type)
             self.root.insert(0, el)  # Defaults come before Overrides by convention
             self._defaults[extension.casefold()] = el
+            self._changed()
 
     def drop_override(self, part: str) -> None:
         el = self._overrides.pop(part.casefold(), None)
         if el is not None:
             self.root.remove(el)
+            self._changed()
 
 
 class Rels:
     """The relationships of one source part; targets resolved to part names."""
 
-    def __init__(self, source: str, root: etree._Element) -> None:
+    def __init__(self, source: str, root: etree._Element, package: Package) -> None:
         self.source = source
         self.root = root
+        self._package = package
 
     def __iter__(self):
         return iter(self.root.iter(q("Relationship", PKG_REL)))
@@ -243,7 +262,9 @@ class Rels:
             Type=rel_type,
             Target=relative_target(self.source, target_part),
         )
+        self._package.touch(rels_name(self.source))
         return f"rId{n}"
 
     def remove(self, el: etree._Element) -> None:
         self.root.remove(el)
+        self._package.touch(rels_name(self.source))

@@ -35,8 +35,10 @@ def _argb(rgb: str) -> str:
 class StyleBook:
     def __init__(self, root: etree._Element) -> None:
         self.root = root
+        self.part = ""  # its part name, set by whoever opened it
         self._keys: dict[str, dict[bytes, int]] = {}
         self._named: dict[str, int] = {}
+        self.changed = False
 
     def _section(self, tag: str) -> etree._Element:
         found = self.root.find(q(tag))
@@ -66,6 +68,7 @@ class StyleBook:
             return self._keys[tag][key]
         index = len(section) - 1
         self._keys[tag].setdefault(key, index)
+        self.changed = True
         section.set("count", str(len(section)))
         return index
 
@@ -105,6 +108,25 @@ class StyleBook:
         clone.set("applyFill", "1")
         return self._add("cellXfs", clone, dedupe=False)
 
+    def is_clone(self, clone: int, base: int, rgb: str) -> bool:
+        """Whether xf ``clone`` is still ``base`` plus our fill (another program may have
+        renumbered the formats since we recorded them)."""
+        xfs = self._section("cellXfs")
+        if not (0 <= clone < len(xfs) and 0 <= base < len(xfs)):
+            return False
+
+        def without_fill(xf: etree._Element) -> tuple:
+            attrs = {k: v for k, v in xf.attrib.items() if k not in ("fillId", "applyFill")}
+            return attrs, [etree.tostring(c) for c in xf]
+
+        fills = self._section("fills")
+        fill_id = int(xfs[clone].get("fillId", 0))
+        if not 0 <= fill_id < len(fills):
+            return False
+        color = fills[fill_id].find(f"{q('patternFill')}/{q('fgColor')}")
+        return (color is not None and color.get("rgb", "").upper() == _argb(rgb)
+                and without_fill(xfs[clone]) == without_fill(xfs[base]))
+
     def _num_format(self, code: str) -> int:
         if not code:
             return 0
@@ -118,6 +140,7 @@ class StyleBook:
             ids.append(int(el.get("numFmtId", "0")))
         new_id = max(ids) + 1
         etree.SubElement(section, q("numFmt"), numFmtId=str(new_id), formatCode=code)
+        self.changed = True
         section.set("count", str(len(section)))
         return new_id
 

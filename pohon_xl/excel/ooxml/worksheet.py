@@ -7,12 +7,13 @@ right (our columns are usually the last ones) instead of searching the whole she
 from __future__ import annotations
 
 import bisect
+from xml.sax.saxutils import escape as _escape
 
 from lxml import etree
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import clean_text, column_of, ref, split_ref
-from pohon_xl.excel.ooxml.package import MAIN, MC, q
+from pohon_xl.excel.ooxml.package import MAIN, MC, PARSER, q
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -70,12 +71,20 @@ class SheetEditor:
         self.max_row = 0
         self.max_col = 0
         self._rows: dict[int, etree._Element] = {}
-        previous = 0
-        for row in data.iterchildren(_ROW):
-            number = int(row.get("r") or previous + 1)
-            row.set("r", str(number))
-            self._rows[number] = row
-            previous = number
+        self._column_styles: dict[int, str] = {}
+        rows = list(data.iterchildren(_ROW))
+        numbers = data.xpath("m:row/@r", namespaces={"m": MAIN}, smart_strings=False)
+        if len(numbers) == len(rows):  # the usual case, read in one go
+            self._rows = dict(zip(map(int, numbers), rows))
+        else:
+            previous = 0
+            for row in rows:
+                number = int(row.get("r") or 0)
+                if not number:  # r is optional: the row after the previous one
+                    number = previous + 1
+                    row.set("r", str(number))
+                self._rows[number] = row
+                previous = number
         self._numbers = sorted(self._rows)
         # Cells without r (allowed, rare): give them one so rows can be searched by column.
         for row in {c.getparent() for c in data.xpath("m:row/m:c[not(@r)]",
@@ -99,39 +108,87 @@ class SheetEditor:
             self._rows[number] = row
         return row
 
+    def _locate(self, row: etree._Element, column: int
+                ) -> tuple[etree._Element | None, etree._Element | None]:
+        """(the cell at ``column`` or None, the cell it would follow or None)."""
+        cell = row[-1] if len(row) else None
+        while cell is not None:  # from the right: our columns are usually the last ones
+            if cell.tag == _C:
+                found = column_of(cell.get("r"))
+                if found == column:
+                    return cell, None
+                if found < column:
+                    return None, cell
+            cell = cell.getprevious()
+        return None, None
+
+    def _place(self, row: etree._Element, after: etree._Element | None,
+               new: etree._Element) -> None:
+        if row.get("spans") is not None:
+            del row.attrib["spans"]  # an optional hint that would now be stale
+        if after is None:
+            row.insert(0, new)
+        else:
+            after.addnext(new)
+
     def cell(self, row_number: int, column: int, create: bool = True) -> etree._Element | None:
         if not create and row_number not in self._rows:
             return None
         row = self.row(row_number)
-        cells = list(row.iterchildren(_C))
-        for cell in reversed(cells):
-            found = column_of(cell.get("r"))
-            if found == column:
-                return cell
-            if found < column:
-                if not create:
-                    return None
-                new = self._new_cell(row, row_number, column)
-                cell.addnext(new)
-                return new
-        if not create:
-            return None
+        found, after = self._locate(row, column)
+        if found is not None or not create:
+            return found
         new = self._new_cell(row, row_number, column)
-        row.insert(0, new)
+        self._place(row, after, new)
         return new
 
+    def put_texts(self, items: list[tuple[int, int, str, int]]) -> None:
+        """Many (row, column, text, style) text cells at once.
+
+        The new cells are parsed from one string: creating them one by one through lxml's
+        Python API is what made large sheets slow.
+        """
+        body = "".join(
+            f'<c r="{ref(r, c)}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{_escape(clean_text(text))}</t></is></c>" if text else f'<c r="{ref(r, c)}" s="{s}"/>'
+            for r, c, text, s in items)
+        fragment = etree.fromstring(f'<x xmlns="{MAIN}">{body}</x>', PARSER)
+        last, last_key = None, (0, 0)
+        for (row_number, column, _, _), new in zip(items, list(fragment)):
+            if last_key == (row_number, column - 1):  # right after the cell just placed
+                row, found, after = last.getparent(), last.getnext(), last
+                if found is not None and (found.tag != _C or column_of(found.get("r")) != column):
+                    found = None
+            else:
+                row = self.row(row_number)
+                found, after = self._locate(row, column)
+            if found is not None:
+                self._drop_value(found)
+                row.replace(found, new)
+            else:
+                self._place(row, after, new)
+            last, last_key = new, (row_number, column)
+        if items:
+            self.max_row = max(self.max_row, max(item[0] for item in items))
+            self.max_col = max(self.max_col, max(item[1] for item in items))
+
     def _new_cell(self, row: etree._Element, row_number: int, column: int) -> etree._Element:
-        row.attrib.pop("spans", None)  # an optional hint that would now be stale
-        self.max_row, self.max_col = max(self.max_row, row_number), max(self.max_col, column)
+        if row_number > self.max_row:
+            self.max_row = row_number
+        if column > self.max_col:
+            self.max_col = column
         cell = etree.Element(_C, r=ref(row_number, column))
-        style = self._default_style(row, column)
+        if row.get("customFormat") in ("1", "true"):
+            style = row.get("s", "")
+        else:
+            style = self._column_styles.get(column)
+            if style is None:
+                style = self._column_styles[column] = self._column_style(column)
         if style:
             cell.set("s", style)
         return cell
 
-    def _default_style(self, row: etree._Element, column: int) -> str:
-        if row.get("customFormat") in ("1", "true"):
-            return row.get("s", "")
+    def _column_style(self, column: int) -> str:
         cols = self.root.find(q("cols"))
         for col in cols if cols is not None else ():
             if int(col.get("min", 0)) <= column <= int(col.get("max", 0)):
@@ -145,9 +202,11 @@ class SheetEditor:
         """An inline-string cell: text stays text, even when it starts with '='."""
         cell = self.cell(row, column)
         self._drop_value(cell)
-        cell.set("t", "inlineStr")
         if style is not None:
             cell.set("s", str(style))
+        if not text:
+            return  # a blank, formatted cell: an empty string would count as a value
+        cell.set("t", "inlineStr")
         inline = etree.SubElement(cell, q("is"))
         t = etree.SubElement(inline, q("t"))
         t.text = clean_text(text)
@@ -166,26 +225,39 @@ class SheetEditor:
                 cell.remove(sub)
         cell.attrib.pop("t", None)
 
-    def clear_columns(self, columns: set[int], first_row: int) -> None:
-        """Remove every cell of ``columns`` from ``first_row`` down."""
+    def clear_columns(self, columns: set[int], first_row: int, keep: set[int]) -> None:
+        """Remove every cell of ``columns`` from ``first_row`` down, except in rows ``keep``
+        (about to be overwritten anyway)."""
         lowest = min(columns)
         for number in self._numbers[bisect.bisect_left(self._numbers, first_row):]:
+            if number in keep:
+                continue
             row = self._rows[number]
-            for cell in reversed(list(row.iterchildren(_C))):
-                column = column_of(cell.get("r"))
-                if column < lowest:
-                    break
-                if column in columns:
-                    self._drop_value(cell)
-                    row.remove(cell)
+            cell = row[-1] if len(row) else None
+            while cell is not None:  # from the right, stopping left of our columns
+                previous = cell.getprevious()
+                if cell.tag == _C:
+                    column = column_of(cell.get("r"))
+                    if column < lowest:
+                        break
+                    if column in columns:
+                        self._drop_value(cell)
+                        row.remove(cell)
+                cell = previous
 
     def restyle(self, mapping: dict[int, int]) -> None:
         """Put cells styled ``old`` back to ``mapping[old]`` (one XPath, not a Python loop)."""
         if not mapping:
             return
-        test = " or ".join(f'@s="{old}"' for old in mapping)
-        for cell in self.data.xpath(f"m:row/m:c[{test}]", namespaces={"m": MAIN}):
-            cell.set("s", str(mapping[int(cell.get("s"))]))
+        if len(mapping) <= 8:  # a short test in XPath beats visiting every styled cell
+            test = " or ".join(f'@s="{old}"' for old in mapping)
+            cells = self.data.xpath(f"m:row/m:c[{test}]", namespaces={"m": MAIN})
+        else:
+            cells = self.data.xpath("m:row/m:c[@s]", namespaces={"m": MAIN})
+        for cell in cells:
+            new = mapping.get(int(cell.get("s")))
+            if new is not None:
+                cell.set("s", str(new))
 
     # -- sheet-level elements -------------------------------------------------------------
     def extend_dimension(self) -> None:

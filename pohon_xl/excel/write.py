@@ -1,0 +1,61 @@
+"""Write a run's edits into a workbook file, atomically.
+
+:class:`WorkbookWriter` is the port; :class:`ZipPatchWriter` (the zip-level patcher of
+:mod:`pohon_xl.excel.xlsxpatch`) is the adapter for files. Another adapter, e.g. one driving
+a live Excel, only has to provide ``write``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from pohon_xl.excel import xlsxpatch
+from pohon_xl.sheets import WorkbookEdits
+
+__all__ = ["WorkbookWriter", "ZipPatchWriter", "write_workbook"]
+
+
+class WorkbookWriter(Protocol):
+    def write(self, src: Path, dst: Path, edits: WorkbookEdits) -> None: ...
+
+
+class ZipPatchWriter:
+    """Patches only the parts that change; everything else is copied byte for byte."""
+
+    def write(self, src: Path, dst: Path, edits: WorkbookEdits) -> None:
+        write_workbook(src, dst, edits)
+
+
+def write_workbook(src: Path, dst: Path, edits: WorkbookEdits) -> None:
+    """Apply ``edits`` to the workbook ``src`` and write ``dst`` (which may be ``src``).
+
+    The result is written to a temporary file beside ``dst`` and moved over it only when
+    complete, so a failure leaves ``dst`` as it was. Raises ``InputError`` for workbooks that
+    cannot be patched safely.
+    """
+    src, dst = Path(src), Path(dst)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            xlsxpatch.patch(src, out, edits)
+            out.flush()
+            os.fsync(out.fileno())
+        _copy_mode(dst if dst.exists() else None, temp)
+        os.replace(temp, dst)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _copy_mode(existing: Path | None, temp: Path) -> None:
+    # mkstemp creates 0600; give the result the old file's mode or the usual umask default.
+    if existing is not None:
+        os.chmod(temp, existing.stat().st_mode & 0o7777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)

@@ -1,0 +1,248 @@
+"""Apply :class:`~pohon_xl.sheets.WorkbookEdits` to an .xlsx/.xlsm at the level of its parts.
+
+Only the parts that must change are parsed and rewritten (edited sheets, styles, comments,
+workbook lists); every other part — images, charts, shapes, VBA — is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from pohon_xl.errors import InputError
+from pohon_xl.excel.ooxml.cellref import ref
+from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet
+from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
+from pohon_xl.excel.ooxml.package import (
+    CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, parse_xml, rels_name,
+)
+from pohon_xl.excel.ooxml.state import MarkState, load_state, save_state
+from pohon_xl.excel.ooxml.stylebook import MINIMAL_STYLES, StyleBook
+from pohon_xl.excel.ooxml.workbook import SheetEntry, Workbook
+from pohon_xl.excel.ooxml.worksheet import SheetEditor
+from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
+from pohon_xl.findings import Severity
+from pohon_xl.model.contract import CATATAN, STATUS
+from pohon_xl.sheets import CellMark, RowStatus, WorkbookEdits
+
+STATUS_WIDTH, CATATAN_WIDTH = 12, 60
+BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
+
+
+def patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
+    # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
+    # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _patch(src, target, edits)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
+    package = Package.open(str(src), Path(src).name)
+    book = Workbook(package)
+    styles = _stylebook(package, book)
+    state = load_state(package, book.part)
+    state.clones = {c: (base, rgb) for c, (base, rgb) in state.clones.items()
+                    if styles.is_clone(c, base, rgb)}
+    patcher = _Patcher(package, book, styles, state, edits)
+    patcher.input_sheets()
+    patcher.new_sheets()
+    if patcher.stale_calc_chain:
+        book.drop_calc_chain()
+    if styles.changed:
+        package.touch(styles.part)
+    save_state(package, book.part, state)
+    package.save(target)
+
+
+def _stylebook(package: Package, book: Workbook) -> StyleBook:
+    found = book.rels.of_type(RT_STYLES)
+    if found:
+        part = book.rels.target(found[0])
+        styles = StyleBook(package.xml(part, edit=False))
+    else:
+        part = "xl/styles.xml"
+        package.put_xml(part, parse_xml(MINIMAL_STYLES, "styles"), CT_STYLES)
+        book.rels.add(RT_STYLES, part)
+        styles = StyleBook(package.xml(part))
+    styles.part = part
+    return styles
+
+
+class _Patcher:
+    def __init__(self, package: Package, book: Workbook, styles: StyleBook, state: MarkState,
+                 edits: WorkbookEdits) -> None:
+        self.package, self.book, self.styles, self.state, self.edits = (
+            package, book, styles, state, edits)
+        self.stale_calc_chain = False
+        self._blocks: set[int] | None = None
+        self._names: dict[str, str] = {}
+
+    # -- input sheets ---------------------------------------------------------------------
+    def input_sheets(self) -> None:
+        edits = self.edits
+        name = self._actual_name  # edits may spell a sheet in another case
+        replaced = {spec.name.casefold() for spec in edits.sheets}
+        columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
+        statuses: dict[str, list[RowStatus]] = defaultdict(list)
+        marks: dict[str, list[CellMark]] = defaultdict(list)
+        for status in edits.statuses:
+            if name(status.sheet) not in columns:
+                raise ValueError(f"status for {status.sheet!r} without status_columns")
+            statuses[name(status.sheet)].append(status)
+        for mark in edits.marks:
+            marks[name(mark.sheet)].append(mark)
+        edited = set(columns) | set(marks)
+        if any(sheet.casefold() in replaced for sheet in edited):
+            raise ValueError("marks or statuses on a sheet that edits.sheets replaces")
+        self.state.sheets &= set(self.package.names())  # forget sheets deleted since
+        if edits.clear_marks:
+            edited |= {s for s in self._sheets_with_our_marks() if s.casefold() not in replaced}
+        for sheet in sorted(edited):
+            self._patch_sheet(self.book.worksheet(sheet), columns.get(sheet), statuses[sheet],
+                              marks[sheet])
+
+    def _actual_name(self, sheet: str) -> str:
+        if sheet not in self._names:
+            self._names[sheet] = self.book.worksheet(sheet).name
+        return self._names[sheet]
+
+    def _sheets_with_our_marks(self) -> set[str]:
+        found = set()
+        for entry in self.book.sheets():
+            if not entry.part or entry.part not in self.package:
+                continue
+            if entry.part in self.state.sheets:
+                found.add(entry.name)
+            elif self.package.has_rels(entry.part):
+                rels = self.package.rels(entry.part)
+                for rel in rels.of_type(RT_COMMENTS):
+                    part = rels.target(rel)
+                    if part in self.package and f">{AUTHOR}<".encode() in self.package.read(part):
+                        found.add(entry.name)
+        return found
+
+    def _patch_sheet(self, entry: SheetEntry, columns: tuple[int, int] | None,
+                     statuses: list[RowStatus], marks: list[CellMark]) -> None:
+        root = self.package.xml(entry.part)
+        sheet = SheetEditor(root, entry.name)
+        if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
+            sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
+        if columns:
+            self._status_columns(sheet, columns, statuses)
+        grouped = _group(marks)
+        for (row, column), (severity, _) in grouped.items():
+            cell = sheet.cell(row, column)
+            cell.set("s", str(self._marked_style(sheet.style_of(cell), severity)))
+        sheet.extend_dimension()
+        self.stale_calc_chain |= sheet.formula_removed
+        notes_needed = grouped or (self.edits.clear_marks and self._has_notes(entry.part))
+        if notes_needed:
+            notes = SheetNotes(self.package, entry.part, root, self._taken_blocks())
+            if self.edits.clear_marks:
+                notes.remove_ours()
+            for (row, column), (_, text) in grouped.items():
+                notes.put(ref(row, column), text)
+            notes.finish()
+        if grouped:
+            self.state.sheets.add(entry.part)
+        elif self.edits.clear_marks:
+            self.state.sheets.discard(entry.part)
+
+    def _status_columns(self, sheet: SheetEditor, columns: tuple[int, int],
+                        statuses: Iterable[RowStatus]) -> None:
+        status_col, note_col = columns
+        header = self.styles.named("header")
+        sheet.set_text(1, status_col, STATUS, header)
+        sheet.set_text(1, note_col, CATATAN, header)
+        statuses = [s for s in statuses if s.row >= 2]  # row 1 holds the headers
+        sheet.clear_columns({status_col, note_col}, 2, keep={s.row for s in statuses})
+        text = self.styles.named("text")
+        cells = []
+        for status in statuses:
+            style = self.styles.named(STATUS_STYLES.get(status.status, "text"))
+            cells.append((status.row, status_col, status.status, style))
+            cells.append((status.row, note_col, status.notes, text))
+        sheet.put_texts(cells)
+        sheet.ensure_width(status_col, STATUS_WIDTH)
+        sheet.ensure_width(note_col, CATATAN_WIDTH)
+
+    def _marked_style(self, current: int, severity: Severity) -> int:
+        base = self.state.clones.get(current, (current, ""))[0]  # never clone a clone
+        rgb = MARK_FILLS[severity.value]
+        clone = self.state.clone_for(base, rgb)
+        if clone is None or clone >= self.styles.xf_count:
+            clone = self.styles.clone_with_fill(base, rgb)
+            self.state.clones[clone] = (base, rgb)
+        return clone
+
+    def _has_notes(self, part: str) -> bool:
+        return self.package.has_rels(part) and bool(
+            self.package.rels(part).of_type(RT_COMMENTS))
+
+    def _taken_blocks(self) -> set[int]:
+        if self._blocks is None:
+            self._blocks = taken_blocks(self.package)
+        return self._blocks
+
+    # -- new sheets ---------------------------------------------------------------------
+    def new_sheets(self) -> None:
+        for spec in self.edits.sheets:
+            entry = self.book.find(spec.name)
+            if entry is None:
+                entry = self.book.add_sheet(spec.name)
+            else:
+                if self.package.content_types.of(entry.part) != CT_WORKSHEET:
+                    raise InputError(f"{self.package.label}: sheet {spec.name!r} bukan lembar "
+                                     "kerja biasa dan tidak dapat diganti; hapus atau ganti "
+                                     "namanya.")
+                self._drop_relations(entry.part)
+                self.stale_calc_chain = True
+                self.state.sheets.discard(entry.part)
+            self.package.put_bytes(entry.part, render_sheet(spec, self.styles.named))
+            self.book.set_local_names(entry.index, defined_names(spec), BUILTIN_NAMES)
+
+    def _drop_relations(self, part: str) -> None:
+        """Drop a replaced sheet's rels and the parts only it used (its notes, drawings…)."""
+        if not self.package.has_rels(part):
+            return
+        candidates = self._reachable([part]) - {part}
+        self.package.remove(rels_name(part))
+        still_used = self._reachable([""])
+        for name in candidates - still_used:
+            self.package.remove(name)
+
+    def _reachable(self, starts: list[str]) -> set[str]:
+        seen, todo = set(starts), list(starts)
+        while todo:
+            part = todo.pop()
+            if not self.package.has_rels(part):
+                continue
+            rels = self.package.rels(part)
+            for rel in rels:
+                target = rels.target(rel)
+                if target and target not in seen and target in self.package:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+
+def _group(marks: list[CellMark]) -> dict[tuple[int, int], tuple[Severity, str]]:
+    """One mark per cell: the worst severity and every note, in order, without repeats."""
+    grouped: dict[tuple[int, int], tuple[Severity, list[str]]] = {}
+    for mark in marks:
+        key = (mark.row, mark.column)
+        severity, notes = grouped.get(key, (mark.severity, []))
+        if mark.severity.rank < severity.rank:
+            severity = mark.severity
+        if mark.note not in notes:
+            notes.append(mark.note)
+        grouped[key] = (severity, notes)
+    return {key: (sev, "\n".join(notes)) for key, (sev, notes) in sorted(grouped.items())}
