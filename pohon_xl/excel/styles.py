@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pohon_xl.sheets import POHON_STYLES
+
 # Fills by severity/status (RRGGBB): Excel's own "bad / neutral / good" palette.
 GALAT_FILL = "FFC7CE"
 PERINGATAN_FILL = "FFEB9C"
@@ -38,6 +40,14 @@ class Look:
     wrap: bool = False
     horizontal: str = ""  # "", "center", "left", "right"
     vertical: str = ""  # "", "top", "center"
+    sides: tuple[tuple[str, str], ...] = ()  # extra edges: (side, "thin"|"medium"), for lines
+    border_color: str = ""  # RRGGBB of the edges; "" = automatic
+
+    def edges(self) -> dict[str, str]:
+        """Side -> line style: all four thin when ``border``, then ``sides`` on top."""
+        edges = dict.fromkeys(("left", "right", "top", "bottom"), "thin") if self.border else {}
+        edges.update(self.sides)
+        return edges
 
 
 _TEXT = dict(border=True, wrap=True, vertical="top")
@@ -62,3 +72,20 @@ LOOKS: dict[str, Look] = {
     "info": Look(**_TEXT, fill=INFO_FILL),
     "ok": Look(**_TEXT, fill=OK_FILL),
 }
+
+
+def _pohon_look(spec: dict) -> Look:
+    return Look(
+        bold=spec.get("bold", False),
+        size=spec.get("size"),
+        color=spec.get("font_color", ""),
+        fill=spec.get("fill", ""),
+        wrap=spec.get("wrap", False),
+        horizontal=spec.get("horizontal", ""),
+        vertical=spec.get("vertical", ""),
+        sides=tuple(sorted(spec.get("borders", {}).items())),
+        border_color=spec.get("border_color", ""),
+    )
+
+
+LOOKS.update({name: _pohon_look(spec) for name, spec in POHON_STYLES.items()})

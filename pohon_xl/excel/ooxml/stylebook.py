@@ -87,7 +87,7 @@ class StyleBook:
     def add_look(self, look: Look) -> int:
         xf = etree.Element(q("xf"), numFmtId=str(self._num_format(look.num_format)),
                            fontId=str(self._font(look)), fillId=str(self._fill(look.fill)),
-                           borderId=str(self._border(look.border)), xfId="0")
+                           borderId=str(self._border(look)), xfId="0")
         for flag in ("applyNumberFormat", "applyFont", "applyFill", "applyBorder"):
             xf.set(flag, "1")
         if look.wrap or look.horizontal or look.vertical:
@@ -171,12 +171,18 @@ class StyleBook:
         etree.SubElement(pattern, q("bgColor"), indexed="64")
         return self._add("fills", fill)
 
-    def _border(self, thin: bool) -> int:
-        if not thin:
+    def _border(self, look: Look) -> int:
+        edges = look.edges()
+        if not edges:
             return 0
         border = etree.Element(q("border"))
         for side in ("left", "right", "top", "bottom"):
-            edge = etree.SubElement(border, q(side), style="thin")
-            etree.SubElement(edge, q("color"), indexed="64")
+            edge = etree.SubElement(border, q(side))
+            if side in edges:
+                edge.set("style", edges[side])
+                if look.border_color:
+                    etree.SubElement(edge, q("color"), rgb=_argb(look.border_color))
+                else:
+                    etree.SubElement(edge, q("color"), indexed="64")
         etree.SubElement(border, q("diagonal"))
         return self._add("borders", border)
