@@ -16,8 +16,8 @@ from typing import ClassVar
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Location, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.numbers import parse_year
-from pohon_xl.model.plan import Node, Plan, Position
+from pohon_xl.model.plan import Indicator, Node, Plan, Position
+from pohon_xl.nomenclature import Nomenclature
 
 GROUPS = {
     "STR": "Struktur",
@@ -31,6 +31,18 @@ GROUPS = {
 }
 
 
+def loose_key(text: str) -> str:
+    """A code compared loosely: no case, spaces, dashes or underscores (``kabid ll`` ~
+    ``KABID-LL``)."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in "./")
+
+
+def meant(lookup: dict[str, str], typed: str) -> str:
+    """`` (maksudnya 'X'?)`` when a loose match exists, else ``""``."""
+    match = lookup.get(loose_key(typed))
+    return f" (maksudnya '{match}'?)" if match and match != typed else ""
+
+
 @dataclass
 class Context:
     """What a rule may look at: the plan, its linked tree and optional reference data."""
@@ -39,6 +51,7 @@ class Context:
     tree: Tree
     nomenclature: dict[str, str] | None = None  # official code -> name, when supplied
     options: dict[str, object] = field(default_factory=dict)
+    _traces: dict[int, dict[int, bool]] = field(default_factory=dict, init=False, repr=False)
 
     def column(self, sheet_key: str, header: str) -> int:
         info = self.plan.sheets.get(sheet_key)
@@ -65,6 +78,100 @@ class Context:
         for node in self.plan.nodes:
             result.setdefault(node.level, []).append(node)
         return result
+
+    @cached_property
+    def indicator_rows(self) -> list[tuple[Node, Indicator]]:
+        """Every indicator row with its node, level by level (L1 first)."""
+        return [
+            (node, indicator)
+            for level in sorted(self.by_level)
+            for node in self.by_level[level]
+            for indicator in node.indicators
+        ]
+
+    @cached_property
+    def budget_nodes(self) -> list[Node]:
+        """Nodes on sheets that have `Anggaran <year>` columns (normally L5 only)."""
+        levels = [
+            spec.number
+            for spec in C.LEVELS
+            if (info := self.plan.sheets.get(spec.sheet)) is not None and info.budget_years
+        ]
+        return [node for level in levels for node in self.by_level.get(level, [])]
+
+    @cached_property
+    def with_parent(self) -> list[tuple[Node, Node | None]]:
+        """Every node with its parent (None when it has none or it is not found)."""
+        parent = self.tree.parent
+        return [(node, parent(node)) for node in self.plan.nodes]
+
+    @cached_property
+    def parent_of(self) -> dict[int, Node | None]:
+        """id(node) -> its parent, for walks up the tree."""
+        return {id(node): up for node, up in self.with_parent}
+
+    def sheet_years(self, level: int) -> list[int]:
+        """The period's years that have a `Target <year>` column on the level's sheet, in
+        order (L6: only Tahun PK)."""
+        info = self.plan.sheets.get(C.LEVEL_BY_NUMBER[level].sheet)
+        present = set(info.years) if info else set()
+        if C.LEVEL_BY_NUMBER[level].is_individual:
+            return [self.pk_year] if self.pk_year in present else []
+        return [y for y in sorted(self.years) if y in present]
+
+    @cached_property
+    def deepest_below(self) -> dict[int, int]:
+        """id(node) -> the deepest level reached by a chain of children on lower levels
+        (the node's own level when none). Each node walks up only while it deepens its
+        ancestors: linear in practice."""
+        deepest: dict[int, int] = {}
+        parent = self.parent_of
+        for node in self.plan.nodes:
+            level, current = node.level, node
+            while (up := parent[id(current)]) is not None and up.level < current.level:
+                if deepest.get(id(up), up.level) >= level:
+                    break
+                deepest[id(up)] = level
+                current = up
+        return deepest
+
+    @cached_property
+    def cycle_ids(self) -> set[str]:
+        """IDs of nodes on a cycle of `ID Induk` links (one linear pass, colouring)."""
+        by_id, state, result = self.tree.by_id, {}, set()
+        for start in by_id:
+            path, current = [], start
+            while current in by_id and current not in state:
+                state[current] = 1
+                path.append(current)
+                current = by_id[current].parent_id
+            if current in by_id and state.get(current) == 1:
+                result.update(path[path.index(current):])
+            for visited in path:
+                state[visited] = 2
+        return result
+
+    def traces_to(self, node: Node, level: int) -> bool:
+        """Whether the node or one of its ancestors is on ``level`` (memoised, linear)."""
+        memo = self._traces.setdefault(level, {})
+        chain, current, seen = [], node, set()
+        answer = False
+        while current is not None:
+            key = id(current)
+            if key in memo:
+                answer = memo[key]
+                break
+            if current.level == level:
+                answer = True
+                break
+            if key in seen:
+                break
+            seen.add(key)
+            chain.append(key)
+            current = self.parent_of[key]
+        for key in chain:
+            memo[key] = answer
+        return answer
 
     @cached_property
     def opd_without_l1(self) -> bool:
@@ -102,14 +209,39 @@ class Context:
         return result
 
     @cached_property
+    def official(self) -> Nomenclature | None:
+        """The supplied nomenclature keyed by normalised code (None when not supplied)."""
+        if not self.nomenclature:
+            return None
+        if isinstance(self.nomenclature, Nomenclature):
+            return self.nomenclature
+        result = Nomenclature()
+        for code, name in self.nomenclature.items():
+            result.add(code, name)
+        return result
+
+    @cached_property
+    def ids_loose(self) -> dict[str, str]:
+        """IDs by a loose key (no case, no spaces): to suggest the ID that was meant."""
+        result: dict[str, str] = {}
+        for node_id in self.tree.by_id:
+            result.setdefault(loose_key(node_id), node_id)
+        return result
+
+    @cached_property
+    def position_codes_loose(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for code in self.positions:
+            result.setdefault(loose_key(code), code)
+        return result
+
+    @cached_property
     def berbagi_children(self) -> dict[str, list[Node]]:
         """Parent ID -> its children whose Jenis Cascading is Berbagi."""
         result: dict[str, list[Node]] = defaultdict(list)
-        for node in self.plan.nodes:
-            if node.jenis_cascading.casefold() == C.BERBAGI.casefold():
-                parent = self.tree.parent(node)
-                if parent is not None:
-                    result[parent.id].append(node)
+        for node, parent in self.with_parent:
+            if parent is not None and node.jenis_cascading.casefold() == C.BERBAGI.casefold():
+                result[parent.id].append(node)
         return result
 
 
@@ -171,7 +303,7 @@ class Rule:
             **params,
         )
 
-    def at_identitas(self, ctx: Context, key: str, **params: object) -> Finding:
+    def at_identitas(self, ctx: Context, key: str, /, **params: object) -> Finding:
         """A finding on an `Identitas` key: its row, the value cell (column B)."""
         row = ctx.plan.identity.rows.get(key, 0)
         finding = self.at(ctx, C.IDENTITAS, row, key, **params)

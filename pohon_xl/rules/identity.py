@@ -1,6 +1,8 @@
-"""Identity: every node has an ID, and no ID is used twice."""
+"""Identity: every node has an ID, no ID is used twice, and IDs are plainly written."""
 
 from __future__ import annotations
+
+import re
 
 from pohon_xl.findings import Severity
 from pohon_xl.model import contract as C
@@ -28,7 +30,10 @@ class MissingId(Rule):
 
 @register
 class DuplicateId(Rule):
-    """The same `ID` on two nodes: links by `ID Induk` become ambiguous."""
+    """The same `ID` on two nodes: links by `ID Induk` become ambiguous (the first one wins).
+
+    Salah: ``K1`` di L4 baris 2 dan ``K1`` lagi di L4 baris 5 · Benar: ``K1`` dan ``K2``.
+    """
 
     code = "IDN02"
     name = "ID ganda"
@@ -43,3 +48,28 @@ class DuplicateId(Rule):
                 yield self.at_node(
                     ctx, node, C.ID, first_sheet=first.sheet, first_row=first.row
                 )
+
+
+_WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]*$")
+
+
+@register
+class OddId(Rule):
+    """An `ID` with spaces or unusual characters: easy to mistype in `ID Induk`.
+
+    Salah: ``L3 01`` atau ``L3–01`` (tanda pisah panjang) · Benar: ``L3-01``.
+    """
+
+    code = "IDN03"
+    name = "ID berisi spasi atau karakter tak lazim"
+    severity = Severity.PERINGATAN
+    message = "ID '{id}' berisi spasi atau karakter selain huruf, angka, titik, '-', '_' dan '/'."
+    suggestion = (
+        "Gunakan huruf, angka dan tanda '-' saja (mis. L3-01), lalu sesuaikan ID Induk yang "
+        "merujuknya."
+    )
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            if node.id and not _WELL_FORMED_ID.match(node.id):
+                yield self.at_node(ctx, node, C.ID)

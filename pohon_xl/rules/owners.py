@@ -1,0 +1,365 @@
+"""Owners (pemilik kinerja): every node has one accountable position, the position exists in
+`Jabatan`, suits the level, and the positions form one chain of superiors.
+"""
+
+from __future__ import annotations
+
+from pohon_xl.findings import Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Position
+from pohon_xl.rules.base import Context, Rule, meant, register
+
+KINDS = {value.casefold(): value for value in C.JENIS_JABATAN_VALUES}
+JPT, ADMINISTRATOR, PENGAWAS, FUNGSIONAL, PELAKSANA = C.JENIS_JABATAN_VALUES[1:]
+# Jenis Jabatan that usually owns each level (PermenPANRB 89/2021, "Skema").
+USUAL_KINDS: dict[int, tuple[str, ...]] = {
+    1: (C.KEPALA_DAERAH,),
+    2: (JPT,),
+    3: (ADMINISTRATOR, JPT),
+    4: (PENGAWAS, ADMINISTRATOR, FUNGSIONAL),
+    5: (PENGAWAS, FUNGSIONAL, PELAKSANA),
+}
+
+
+def canonical_kind(text: str) -> str:
+    """The contract's Jenis Jabatan when typed as such (case and spaces aside), else ''."""
+    return KINDS.get(" ".join(text.split()).casefold(), "")
+
+
+_KIND_ALIASES = {
+    "jpt pratama": JPT, "jpt madya": JPT, "jpt utama": JPT, "pimpinan tinggi": JPT,
+    "jabatan pimpinan tinggi": JPT, "eselon i": JPT, "eselon ii": JPT,
+    "eselon iii": ADMINISTRATOR, "jabatan administrator": ADMINISTRATOR,
+    "eselon iv": PENGAWAS, "jabatan pengawas": PENGAWAS,
+    "jabatan fungsional": FUNGSIONAL, "jft": FUNGSIONAL, "jf": FUNGSIONAL,
+    "jabatan pelaksana": PELAKSANA, "staf": PELAKSANA, "staff": PELAKSANA, "jfu": PELAKSANA,
+    "bupati": C.KEPALA_DAERAH, "wali kota": C.KEPALA_DAERAH, "walikota": C.KEPALA_DAERAH,
+    "gubernur": C.KEPALA_DAERAH,
+}
+
+
+def kind_of(text: str) -> str:
+    """The Jenis Jabatan meant, tolerating common spellings ('JPT Pratama' -> 'JPT',
+    'Eselon IV' -> 'Pengawas'), or ''."""
+    key = " ".join(text.split()).casefold()
+    return KINDS.get(key) or _KIND_ALIASES.get(key) or (JPT if key.startswith("jpt ") else "")
+
+
+def _outside_superior(ctx: Context, position: Position) -> bool:
+    """In an OPD workbook the head of the OPD reports to the Kepala Daerah of the body-level
+    workbook: a missing or unknown superior there is checked in batch mode."""
+    return ctx.is_opd and kind_of(position.kind) == JPT
+
+
+@register
+class OwnerMissing(Rule):
+    """A node without `Pemilik Kinerja`: nobody is accountable, no PK/SKP can carry it.
+
+    Salah: ``Pemilik Kinerja`` kosong · Benar: ``Pemilik Kinerja | KABID-LL`` (Kode Jabatan).
+    """
+
+    code = "PEM01"
+    name = "Pemilik kinerja kosong"
+    severity = Severity.GALAT
+    message = "Node '{id}' tidak memiliki Pemilik Kinerja."
+    suggestion = "Isi Pemilik Kinerja dengan satu Kode Jabatan dari sheet Jabatan."
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            if not node.owner and ctx.has_column(node.spec.sheet, C.PEMILIK):
+                yield self.at_node(ctx, node, C.PEMILIK)
+
+
+@register
+class OwnerUnknown(Rule):
+    """`Pemilik Kinerja` is not a `Kode Jabatan` of the `Jabatan` sheet.
+
+    Info for an L1 node of an OPD workbook (the Kepala Daerah is listed in the body-level
+    workbook).
+
+    Salah: ``Pemilik Kinerja | Kabid Lalu Lintas`` (nama) · Benar: ``KABID-LL`` (kode).
+    """
+
+    code = "PEM02"
+    name = "Pemilik kinerja tidak ada di Jabatan"
+    severity = Severity.GALAT
+    message = "Pemilik Kinerja '{owner}' tidak ada di sheet Jabatan{hint}."
+    suggestion = (
+        "Tulis Kode Jabatan persis seperti di sheet Jabatan, atau tambahkan jabatan itu ke "
+        "sheet Jabatan."
+    )
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            if node.owner and node.owner not in ctx.positions:
+                soft = node.level == 1 and ctx.is_opd
+                yield self.at_node(
+                    ctx, node, C.PEMILIK, owner=node.owner,
+                    hint=meant(ctx.position_codes_loose, node.owner),
+                    severity=Severity.INFO if soft else None,
+                )
+
+
+@register
+class OwnerKindUnusual(Rule):
+    """The owner's `Jenis Jabatan` is unusual for the level: L1 Kepala Daerah; L2 JPT;
+    L3 Administrator (JPT tolerated); L4 Pengawas, Administrator or Fungsional; L5 Pengawas,
+    Fungsional or Pelaksana; L6 any.
+
+    Salah: sasaran program (L3) dimiliki ``Pelaksana`` · Benar: dimiliki Kepala Bidang
+    (``Administrator``).
+    """
+
+    code = "PEM03"
+    name = "Jenis jabatan pemilik tidak lazim untuk level"
+    severity = Severity.PERINGATAN
+    message = (
+        "Pemilik '{owner}' berjenis jabatan {kind}, tidak lazim untuk {title} (L{node_level}); "
+        "lazimnya {usual}."
+    )
+    suggestion = (
+        "Periksa apakah pemiliknya sudah tepat, atau apakah node ini berada di level yang benar."
+    )
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            usual = USUAL_KINDS.get(node.level)
+            position = ctx.positions.get(node.owner) if node.owner else None
+            if usual is None or position is None:
+                continue
+            kind = kind_of(position.kind)
+            if kind and kind not in usual:
+                yield self.at_node(
+                    ctx, node, C.PEMILIK, owner=node.owner, kind=kind,
+                    title=node.spec.title, node_level=node.level, usual=" atau ".join(usual),
+                )
+
+
+@register
+class RhkNotUnderSuperior(Rule):
+    """An L6 RHK whose parent is not owned by the employee's superior (`Kode Jabatan Atasan`):
+    the RHK does not intervene the leader's performance. A parent owned by the employee
+    itself is accepted.
+
+    Salah: RHK milik ``ANALIS-01`` (atasan ``KASI-RLL``) berinduk sasaran milik ``KASI-PKB`` ·
+    Benar: berinduk sasaran milik ``KASI-RLL``.
+    """
+
+    code = "PEM04"
+    name = "RHK tidak berinduk kinerja atasan"
+    severity = Severity.PERINGATAN
+    message = (
+        "RHK milik '{owner}' (atasan '{superior}') berinduk '{parent}' yang dimiliki "
+        "'{parent_owner}'."
+    )
+    suggestion = (
+        "Arahkan ID Induk ke kinerja milik atasan langsung '{superior}', atau perbaiki Kode "
+        "Jabatan Atasan."
+    )
+
+    def check(self, ctx: Context):
+        for node in ctx.by_level[6]:
+            position = ctx.positions.get(node.owner) if node.owner else None
+            parent = ctx.tree.parent(node)
+            if position is None or parent is None or not position.superior:
+                continue
+            if parent.owner not in (position.superior, position.code):
+                yield self.at_node(
+                    ctx, node, C.ID_INDUK, owner=node.owner, superior=position.superior,
+                    parent=parent.id, parent_owner=parent.owner or "(kosong)",
+                )
+
+
+def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, **params: object):
+    return rule.at(ctx, C.JABATAN, position.row, column, **params)
+
+
+@register
+class PositionCodeDuplicate(Rule):
+    """The same `Kode Jabatan` on two rows of `Jabatan`.
+
+    Salah: dua baris ``KASI-01`` · Benar: ``KASI-RLL`` dan ``KASI-PKB``.
+    """
+
+    code = "PEM05"
+    name = "Kode Jabatan ganda"
+    severity = Severity.GALAT
+    message = "Kode Jabatan '{code}' sudah dipakai di baris {first_row}."
+    suggestion = "Beri kode lain pada salah satu jabatan; Kode Jabatan harus unik."
+
+    def check(self, ctx: Context):
+        for position in ctx.plan.positions:
+            first = ctx.positions.get(position.code)
+            if position.code and first is not None and first is not position:
+                yield _jabatan(
+                    self, ctx, position, C.KODE_JABATAN, code=position.code, first_row=first.row
+                )
+
+
+@register
+class PositionCodeMissing(Rule):
+    """A row of `Jabatan` without `Kode Jabatan`: no node can name it as owner.
+
+    Salah: ``Kode Jabatan`` kosong · Benar: ``KABID-LL``.
+    """
+
+    code = "PEM06"
+    name = "Kode Jabatan kosong"
+    severity = Severity.GALAT
+    message = "Jabatan '{name}' tidak memiliki Kode Jabatan."
+    suggestion = "Isi Kode Jabatan yang singkat dan unik (mis. KABID-LL)."
+
+    def check(self, ctx: Context):
+        for position in ctx.plan.positions:
+            if not position.code:
+                yield _jabatan(
+                    self, ctx, position, C.KODE_JABATAN, name=position.name or "(tanpa nama)"
+                )
+
+
+@register
+class SuperiorMissing(Rule):
+    """A position other than Kepala Daerah without `Kode Jabatan Atasan`: its PK has no
+    *pihak kedua*. Info for the head of an OPD (JPT) in an OPD workbook.
+
+    Salah: Kepala Bidang dengan atasan kosong · Benar: ``Kode Jabatan Atasan | KADISHUB``.
+    """
+
+    code = "PEM07"
+    name = "Atasan kosong"
+    severity = Severity.PERINGATAN
+    message = "Jabatan '{code}' tidak memiliki Kode Jabatan Atasan."
+    suggestion = "Isi Kode Jabatan Atasan dengan kode atasan langsung (pihak kedua pada PK)."
+
+    def check(self, ctx: Context):
+        if not ctx.has_column(C.JABATAN, C.KODE_ATASAN):
+            return
+        for position in ctx.plan.positions:
+            if position.superior or not position.code or kind_of(position.kind) == C.KEPALA_DAERAH:
+                continue
+            soft = _outside_superior(ctx, position)
+            yield _jabatan(
+                self, ctx, position, C.KODE_ATASAN, code=position.code,
+                severity=Severity.INFO if soft else None,
+            )
+
+
+@register
+class SuperiorUnknown(Rule):
+    """`Kode Jabatan Atasan` names no position of `Jabatan`. Info for the head of an OPD (JPT)
+    in an OPD workbook (the Kepala Daerah is in the body-level workbook).
+
+    Salah: ``Kode Jabatan Atasan | KADIS`` padahal kodenya ``KADISHUB`` · Benar: ``KADISHUB``.
+    """
+
+    code = "PEM08"
+    name = "Atasan tidak ditemukan"
+    severity = Severity.PERINGATAN
+    message = "Kode Jabatan Atasan '{superior}' tidak ada di sheet Jabatan{hint}."
+    suggestion = "Tulis Kode Jabatan atasan persis seperti di kolom Kode Jabatan."
+
+    def check(self, ctx: Context):
+        for position in ctx.plan.positions:
+            if position.superior and position.superior not in ctx.positions:
+                soft = _outside_superior(ctx, position)
+                yield _jabatan(
+                    self, ctx, position, C.KODE_ATASAN, superior=position.superior,
+                    hint=meant(ctx.position_codes_loose, position.superior),
+                    severity=Severity.INFO if soft else None,
+                )
+
+
+@register
+class SuperiorCycle(Rule):
+    """Positions whose chain of superiors comes back to themselves.
+
+    Salah: ``A`` beratasan ``B`` dan ``B`` beratasan ``A`` · Benar: rantai atasan berakhir di
+    Kepala Daerah.
+    """
+
+    code = "PEM09"
+    name = "Rantai atasan melingkar"
+    severity = Severity.GALAT
+    message = (
+        "Jabatan '{code}' menjadi atasan bagi dirinya sendiri melalui rantai Kode Jabatan Atasan."
+    )
+    suggestion = "Perbaiki Kode Jabatan Atasan sehingga rantai atasan naik sampai Kepala Daerah."
+
+    def check(self, ctx: Context):
+        positions = ctx.positions
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+        in_cycle: set[str] = set()
+        for start in positions:
+            path: list[str] = []
+            code = start
+            while code in positions and state.get(code) is None:
+                state[code] = 1
+                path.append(code)
+                code = positions[code].superior
+            if code in positions and state.get(code) == 1:
+                in_cycle.update(path[path.index(code):])
+            for visited in path:
+                state[visited] = 2
+        for position in ctx.plan.positions:
+            if position.code in in_cycle and positions.get(position.code) is position:
+                yield _jabatan(self, ctx, position, C.KODE_ATASAN, code=position.code)
+
+
+@register
+class PositionKindUnknown(Rule):
+    """`Jenis Jabatan` empty or not one of the contract's values (case and spaces aside). Common
+    spellings are recognised for the hint and for PEM03, but PK and the summary need the
+    contract's value.
+
+    Salah: ``Jenis Jabatan | Eselon IV`` atau ``JPT Pratama`` · Benar: ``Pengawas``, ``JPT``
+    (Kepala Daerah, JPT, Administrator, Pengawas, Fungsional, Pelaksana).
+    """
+
+    code = "PEM10"
+    name = "Jenis Jabatan tidak dikenal"
+    severity = Severity.PERINGATAN
+    message = "Jenis Jabatan {value} pada jabatan '{code}' tidak dikenal{hint}."
+    suggestion = "Pilih salah satu: " + ", ".join(C.JENIS_JABATAN_VALUES) + "."
+
+    def check(self, ctx: Context):
+        if not ctx.has_column(C.JABATAN, C.JENIS_JABATAN):
+            return
+        for position in ctx.plan.positions:
+            if not canonical_kind(position.kind):
+                value = f"'{position.kind}'" if position.kind else "(kosong)"
+                meant_kind = kind_of(position.kind)
+                yield _jabatan(
+                    self, ctx, position, C.JENIS_JABATAN, value=value, code=position.code,
+                    hint=f" (maksudnya '{meant_kind}'?)" if meant_kind else "",
+                )
+
+
+@register
+class CollaboratorUnknown(Rule):
+    """A `Kolaborator` code that is neither a `Kode Jabatan` nor this workbook's OPD code
+    (other OPDs' codes are only known in batch mode).
+
+    Salah: ``Kolaborator | Satpol`` · Benar: ``SATPOLPP`` (kode OPD) atau ``KASI-OPS``
+    (Kode Jabatan).
+    """
+
+    code = "PEM11"
+    name = "Kolaborator tidak dikenal"
+    severity = Severity.INFO
+    message = (
+        "Kolaborator '{code}' bukan Kode Jabatan di sheet Jabatan maupun kode perangkat daerah "
+        "ini."
+    )
+    suggestion = (
+        "Pastikan kode kolaborator benar (Kode Jabatan atau kode OPD); OPD lain diperiksa saat "
+        "batch."
+    )
+
+    def check(self, ctx: Context):
+        own = ctx.plan.identity.text(C.KEY_KODE_PD).casefold()
+        known = ctx.positions_casefold
+        for node in ctx.plan.nodes:
+            for code in node.collaborators:
+                key = code.casefold()
+                if key not in known and key != own:
+                    yield self.at_node(ctx, node, C.KOLABORATOR, code=code)

@@ -1,0 +1,497 @@
+"""Values (nilai): numbers are numbers, every year has a target, targets move the way the
+indicator's direction says, and cascading types are consistent with the parent.
+"""
+
+from __future__ import annotations
+
+import re
+from operator import attrgetter
+
+from pohon_xl.findings import Severity
+from pohon_xl.model import contract as C
+from pohon_xl.model.numbers import format_number
+from pohon_xl.model.plan import Indicator, Node, Number
+from pohon_xl.rules.base import Context, Rule, register
+
+ARAH = {value.casefold(): value for value in C.ARAH_VALUES}
+CASCADING = {value.casefold(): value for value in C.CASCADING_VALUES}
+EPSILON = 1e-9
+
+# Units whose values add up across units of the organisation (counts, lengths, money …).
+ADDITIVE_UNITS = frozenset(
+    """jumlah unit orang jiwa km kilometer m meter m2 m3 ha hektar ton kg liter rp rupiah
+    kegiatan dokumen laporan paket buah titik lokasi ruas kk rumah sekolah desa kelurahan
+    kecamatan kali kasus kendaraan armada halte rambu pelaku usaha umkm peserta pasien
+    siswa sertifikat izin perda perkara set lembar eksemplar bidang sambungan ekor pohon
+    kelompok koperasi lembaga aplikasi sistem ruang gedung bangunan kawasan segmen""".split()
+)
+# Units that are rates, shares, scores: their parts do not add up.
+NON_ADDITIVE_WORDS = frozenset(
+    "persen persentase indeks rasio nilai skor poin predikat tingkat level opini angka "
+    "rata-rata rerata proporsi".split()
+)
+
+
+def norm_text(value: str) -> str:
+    """Indicator text for comparison: no case, punctuation or doubled spaces."""
+    return " ".join(re.sub(r"[^\w%]+", " ", value.casefold()).split())
+
+
+def unit_is_additive(unit: str) -> bool | None:
+    """True for counts/amounts, False for rates and scores, None when unsure."""
+    text = unit.casefold().strip()
+    if not text:
+        return None
+    if "%" in text or "/" in text or re.search(r"\bper\b", text):
+        return False
+    words = re.findall(r"[\w-]+", text)
+    if any(word in NON_ADDITIVE_WORDS for word in words):
+        return False
+    return True if words and words[0] in ADDITIVE_UNITS else None
+
+
+def _level_indicators(ctx: Context, levels: range):
+    if levels == range(1, 7):
+        return ctx.indicator_rows
+    return [(n, i) for n, i in ctx.indicator_rows if n.level in levels]
+
+
+_VALUE = attrgetter("value")
+
+
+def _values(indicator: Indicator, years: list[int]) -> list[float | None]:
+    """The indicator's target values for ``years`` (None: empty or not a number)."""
+    targets = indicator.targets
+    try:
+        return list(map(_VALUE, map(targets.__getitem__, years)))
+    except KeyError:
+        return [cell.value if (cell := targets.get(y)) is not None else None for y in years]
+
+
+_DASH = re.compile(r"^\s*(rp\.?)?\s*[-\u2013\u2014]+\s*$", re.IGNORECASE)
+
+
+def not_a_number(raw: object, invalid: bool) -> bool:
+    """Invalid, except a lone dash (``-``, ``Rp -``): planners' way of writing "none"."""
+    return invalid and not (isinstance(raw, str) and _DASH.match(raw))
+
+
+def _bad(cell: Number) -> bool:
+    """Typed but not a number (the fast path: a parsed value or an empty cell is fine)."""
+    if cell.value is not None or cell.raw is None:
+        return False
+    return not_a_number(cell.raw, cell.invalid)
+
+
+def _quote(raw: object) -> str:
+    return " ".join(str(raw).split())
+
+
+@register
+class TargetNotNumber(Rule):
+    """A baseline or target that is not a number (placeholders such as ``xxx``, or text).
+
+    Salah: ``Target 2026 | xxx`` atau ``± 70 persen`` · Benar: ``70`` (satuan ``%`` di kolom
+    Satuan). Indikator kualitatif (mis. opini BPK) ditulis sebagai skala angka. Tanda ``-``
+    saja dibaca sebagai "tidak ada target" dan tidak dilaporkan.
+    """
+
+    code = "NIL01"
+    name = "Target atau baseline bukan angka"
+    severity = Severity.PERINGATAN
+    message = "{kolom} berisi '{raw}', bukan angka."
+    suggestion = (
+        "Tulis angka saja (mis. 70 atau 0,85; satuan di kolom Satuan). Untuk indikator "
+        "kualitatif gunakan skala angka dan jelaskan di Keterangan."
+    )
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(1, 7)):
+            bad = [(C.BASELINE, indicator.baseline)] if _bad(indicator.baseline) else []
+            bad += [
+                (C.target_header(y), c)
+                for y, c in indicator.targets.items()
+                if c.value is None and c.raw is not None and _bad(c)
+            ]
+            for column, cell in bad:
+                yield self.at_node(
+                        ctx, node, column, row=indicator.row, kolom=column, raw=_quote(cell.raw)
+                    )
+
+
+@register
+class BudgetNotNumber(Rule):
+    """A budget (`Anggaran <year>`) that is not a number: it cannot be summed into the
+    programme's ceiling (pagu).
+
+    Salah: ``Anggaran 2026 | dua ratus juta`` · Benar: ``200.000.000``. Tanda ``-`` atau
+    ``Rp -`` saja dibaca sebagai nol (lihat ANG01).
+    """
+
+    code = "NIL02"
+    name = "Anggaran bukan angka"
+    severity = Severity.GALAT
+    message = "{kolom} berisi '{raw}', bukan angka rupiah."
+    suggestion = "Tulis nilai rupiah sebagai angka (mis. 250.000.000); kosongkan bila belum ada."
+
+    def check(self, ctx: Context):
+        for node in ctx.budget_nodes:
+            for indicator in node.indicators:
+                for year, cell in indicator.budgets.items():
+                    if not _bad(cell):
+                        continue
+                    column = C.budget_header(year)
+                    yield self.at_node(
+                        ctx, node, column, row=indicator.row, kolom=column, raw=_quote(cell.raw)
+                    )
+
+
+@register
+class TargetMissing(Rule):
+    """An indicator without a target for a year of the period (L6: for `Tahun PK` only).
+
+    Salah: ``Target 2027`` kosong · Benar: target diisi untuk setiap tahun 2025–2029.
+    """
+
+    code = "NIL03"
+    name = "Target tahun kosong"
+    severity = Severity.PERINGATAN
+    message = "Target tahun {years} belum diisi."
+    suggestion = "Isi target setiap tahun periode; target tahun PK dipakai di PK dan SKP."
+
+    def check(self, ctx: Context):
+        for level in range(1, 7):
+            years = ctx.sheet_years(level)
+            for node in ctx.by_level.get(level, []):
+                for indicator in node.indicators:
+                    if None not in _values(indicator, years):
+                        continue  # the common case: every target is a number
+                    targets = indicator.targets
+                    missing = [
+                        y
+                        for y in years
+                        if (c := targets.get(y)) is not None
+                        and (c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()))
+                    ]
+                    if missing:
+                        yield self.at_node(
+                            ctx, node, C.target_header(missing[0]), row=indicator.row,
+                            years=", ".join(str(y) for y in missing),
+                        )
+
+
+@register
+class TargetAgainstDirection(Rule):
+    """Targets that move against the indicator's direction (`Arah`) from one year to the next.
+
+    Salah: ``Arah | Turun`` dengan target 20, 18, 19 · Benar: 20, 18, 17 (atau ``Arah | Naik``
+    bila nilai lebih tinggi memang lebih baik).
+    """
+
+    code = "NIL04"
+    name = "Target berlawanan dengan arah"
+    severity = Severity.PERINGATAN
+    message = (
+        "Arah '{arah}' tetapi target {year} ({value}) {wrong} dari target {previous_year} "
+        "({previous})."
+    )
+    suggestion = "Periksa target atau Arah; dengan Arah '{arah}' target tiap tahun {rule}."
+
+    def check(self, ctx: Context):
+        years = {level: ctx.sheet_years(level) for level in range(1, 7)}
+        for node, indicator in _level_indicators(ctx, range(1, 7)):
+            arah = ARAH.get(indicator.arah.casefold())
+            if arah is None:
+                continue
+            naik = arah == C.ARAH_NAIK
+            node_years = years[node.level]
+            values = _values(indicator, node_years)
+            if None in values:
+                series = [(y, v) for y, v in zip(node_years, values) if v is not None]
+                values = [v for _, v in series]
+            else:
+                series = list(zip(node_years, values))
+            if values == sorted(values, reverse=not naik):
+                continue  # the common case: monotonic as the direction says
+            for (year0, value0), (year, value) in zip(series, series[1:]):
+                if value < value0 - EPSILON if naik else value > value0 + EPSILON:
+                    yield self.at_node(
+                        ctx, node, C.target_header(year), row=indicator.row, arah=arah,
+                        year=year, value=format_number(value), previous_year=year0,
+                        previous=format_number(value0),
+                        wrong="lebih rendah" if naik else "lebih tinggi",
+                        rule="sama atau lebih tinggi" if naik else "sama atau lebih rendah",
+                    )
+                    break
+
+
+@register
+class DirectionMissing(Rule):
+    """An indicator on L1–L5 without `Arah`: achievement cannot be computed.
+
+    Salah: ``Arah`` kosong · Benar: ``Naik`` (nilai lebih tinggi lebih baik) atau ``Turun``.
+    """
+
+    code = "NIL05"
+    name = "Arah kosong"
+    severity = Severity.PERINGATAN
+    message = "Arah indikator belum diisi."
+    suggestion = "Isi Arah dengan 'Naik' (nilai lebih tinggi lebih baik) atau 'Turun'."
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(1, 6)):
+            if not indicator.arah and ctx.has_column(node.spec.sheet, C.ARAH):
+                yield self.at_node(ctx, node, C.ARAH, row=indicator.row)
+
+
+@register
+class DirectionUnknown(Rule):
+    """`Arah` with a value other than `Naik` or `Turun`.
+
+    Salah: ``Arah | Meningkat`` · Benar: ``Arah | Naik``.
+    """
+
+    code = "NIL06"
+    name = "Arah tidak dikenal"
+    severity = Severity.PERINGATAN
+    message = "Arah '{value}' tidak dikenal."
+    suggestion = "Pilih 'Naik' atau 'Turun' dari daftar."
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(1, 7)):
+            if indicator.arah and indicator.arah.casefold() not in ARAH:
+                yield self.at_node(ctx, node, C.ARAH, row=indicator.row, value=indicator.arah)
+
+
+@register
+class CascadingMissing(Rule):
+    """A node on L2–L5 without `Jenis Cascading`: how it relates to its parent is unknown.
+
+    Salah: ``Jenis Cascading`` kosong · Benar: ``Langsung``, ``Berbagi`` atau ``Kontribusi``.
+    """
+
+    code = "NIL07"
+    name = "Jenis Cascading kosong"
+    severity = Severity.PERINGATAN
+    message = "Jenis Cascading node '{id}' belum diisi."
+    suggestion = (
+        "Isi 'Langsung' (indikator induk utuh), 'Berbagi' (bagian dari target induk) atau "
+        "'Kontribusi' (indikator sendiri yang memengaruhi induk)."
+    )
+
+    def check(self, ctx: Context):
+        for level in range(2, 6):
+            for node in ctx.by_level.get(level, []):
+                if not node.jenis_cascading and ctx.has_column(node.spec.sheet, C.JENIS_CASCADING):
+                    yield self.at_node(ctx, node, C.JENIS_CASCADING)
+
+
+@register
+class CascadingUnknown(Rule):
+    """`Jenis Cascading` with a value other than `Langsung`, `Berbagi` or `Kontribusi`.
+
+    Salah: ``Jenis Cascading | Langsung penuh`` · Benar: ``Langsung``.
+    """
+
+    code = "NIL08"
+    name = "Jenis Cascading tidak dikenal"
+    severity = Severity.PERINGATAN
+    message = "Jenis Cascading '{value}' tidak dikenal."
+    suggestion = "Pilih 'Langsung', 'Berbagi' atau 'Kontribusi' dari daftar."
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            value = node.jenis_cascading
+            if node.level > 1 and value and value.casefold() not in CASCADING:
+                yield self.at_node(ctx, node, C.JENIS_CASCADING, value=value)
+
+
+def _is(node: Node, kind: str) -> bool:
+    return node.jenis_cascading.casefold() == kind.casefold()
+
+
+def _indicator_index(node: Node) -> dict[str, Indicator]:
+    index: dict[str, Indicator] = {}
+    for indicator in node.indicators:
+        if indicator.name:
+            index.setdefault(norm_text(indicator.name), indicator)
+    return index
+
+
+@register
+class DirectIndicatorDiffers(Rule):
+    """`Langsung` cascading whose indicator is not the parent's (compared without case and
+    punctuation). A different indicator that causes the parent's is `Kontribusi`.
+
+    Salah: induk ``Persentase jalan mantap``; anak ``Langsung`` dengan ``Panjang jalan
+    diperbaiki`` · Benar: anak memakai ``Persentase jalan mantap``, atau jenisnya
+    ``Kontribusi``.
+    """
+
+    code = "NIL09"
+    name = "Cascading Langsung dengan indikator berbeda"
+    severity = Severity.PERINGATAN
+    message = (
+        "Jenis Cascading 'Langsung' tetapi indikator '{indicator}' tidak ada pada induk '{parent}'"
+        " ({parent_indicator})."
+    )
+    suggestion = "Pakai indikator induk apa adanya, atau ubah Jenis Cascading menjadi 'Kontribusi'."
+
+    def check(self, ctx: Context):
+        for node, parent in ctx.with_parent:
+            if parent is None or not _is(node, C.LANGSUNG):
+                continue
+            names = _indicator_index(parent)
+            if not names:
+                continue
+            first = next(iter(names.values())).name
+            for indicator in node.indicators:
+                if indicator.name and norm_text(indicator.name) not in names:
+                    yield self.at_node(
+                        ctx, node, C.INDIKATOR, row=indicator.row, indicator=indicator.name,
+                        parent=parent.id, parent_indicator=first,
+                    )
+
+
+@register
+class DirectTargetDiffers(Rule):
+    """`Langsung` cascading with the parent's indicator but a different `Tahun PK` target.
+
+    Salah: induk 80 %, anak ``Langsung`` 75 % untuk indikator yang sama · Benar: 80 %, atau
+    ``Berbagi`` bila target dibagi.
+    """
+
+    code = "NIL10"
+    name = "Cascading Langsung dengan target berbeda"
+    severity = Severity.PERINGATAN
+    message = (
+        "Jenis Cascading 'Langsung' tetapi target {year} ({value}) berbeda dari target induk "
+        "'{parent}' ({parent_value})."
+    )
+    suggestion = "Samakan target dengan induk, atau ubah Jenis Cascading menjadi 'Berbagi'."
+
+    def check(self, ctx: Context):
+        year = ctx.pk_year
+        if year is None:
+            return
+        for node, parent in ctx.with_parent:
+            if parent is None or not _is(node, C.LANGSUNG):
+                continue
+            names = _indicator_index(parent)
+            for indicator in node.indicators:
+                match = names.get(norm_text(indicator.name)) if indicator.name else None
+                if match is None:
+                    continue
+                own, theirs = indicator.targets.get(year), match.targets.get(year)
+                if own is None or theirs is None or own.value is None or theirs.value is None:
+                    continue
+                if abs(own.value - theirs.value) > EPSILON:
+                    yield self.at_node(
+                        ctx, node, C.target_header(year), row=indicator.row, year=year,
+                        value=format_number(own.value), parent=parent.id,
+                        parent_value=format_number(theirs.value),
+                    )
+
+
+def _shared_part(child: Node, parent_indicator: Indicator, single: bool) -> Indicator | None:
+    """The child's indicator that shares ``parent_indicator`` (same name; or same unit when
+    both have a single indicator)."""
+    key = norm_text(parent_indicator.name)
+    for indicator in child.indicators:
+        if indicator.name and norm_text(indicator.name) == key:
+            return indicator
+    if single and len(child.indicators) == 1:
+        only = child.indicators[0]
+        if norm_text(only.unit) == norm_text(parent_indicator.unit):
+            return only
+    return None
+
+
+@register
+class SharedTargetsExceedParent(Rule):
+    """`Berbagi` children whose `Tahun PK` targets add up to more than the parent's, for an
+    additive unit (counts, lengths, rupiah …; not %, indeks, rasio, nilai).
+
+    Salah: induk 100 km; tiga anak ``Berbagi`` 40 + 40 + 30 km · Benar: bagian-bagian
+    berjumlah paling banyak 100 km.
+    """
+
+    code = "NIL11"
+    name = "Jumlah target Berbagi melebihi induk"
+    severity = Severity.PERINGATAN
+    message = (
+        "Target {year} node Berbagi di bawah '{id}' ({children}) berjumlah {total}, melebihi "
+        "target induk {target} {unit}."
+    )
+    suggestion = (
+        "Bagi target induk di antara node Berbagi sehingga jumlahnya tidak melebihi {target}."
+    )
+
+    def check(self, ctx: Context):
+        year = ctx.pk_year
+        if year is None:
+            return
+        for parent_id, children in ctx.berbagi_children.items():
+            parent = ctx.tree.by_id[parent_id]
+            named = [i for i in parent.indicators if i.name]
+            for parent_indicator in named:
+                target = parent_indicator.targets.get(year)
+                if target is None or target.value is None:
+                    continue
+                if not unit_is_additive(parent_indicator.unit):
+                    continue
+                parts = []
+                for child in children:
+                    part = _shared_part(child, parent_indicator, len(named) == 1)
+                    cell = part.targets.get(year) if part else None
+                    if cell is not None and cell.value is not None:
+                        parts.append((child.id, cell.value))
+                total = sum(value for _, value in parts)
+                if parts and total > target.value + EPSILON:
+                    yield self.at_node(
+                        ctx, parent, C.target_header(year), row=parent_indicator.row,
+                        year=year, total=format_number(total),
+                        target=format_number(target.value), unit=parent_indicator.unit,
+                        children=", ".join(f"{cid} {format_number(v)}" for cid, v in parts),
+                    )
+
+
+@register
+class IndicatorMissing(Rule):
+    """A node (or a continuation row) without an indicator: it cannot be measured.
+
+    Salah: sasaran ``Menurunnya kemacetan`` dengan ``Indikator`` kosong · Benar: ``Indikator |
+    Rata-rata kecepatan kendaraan pada jam sibuk``.
+    """
+
+    code = "NIL12"
+    name = "Indikator kosong"
+    severity = Severity.PERINGATAN
+    message = "Baris ini tidak memiliki indikator."
+    suggestion = "Rumuskan indikator yang mengukur sasaran ini (apa yang diukur, dengan satuan)."
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(1, 7)):
+            if not indicator.name and ctx.has_column(node.spec.sheet, C.INDIKATOR):
+                yield self.at_node(ctx, node, C.INDIKATOR, row=indicator.row)
+
+
+@register
+class UnitMissing(Rule):
+    """An indicator without a unit (`Satuan`).
+
+    Salah: ``Satuan`` kosong untuk ``Persentase jalan mantap`` · Benar: ``Satuan | %``.
+    """
+
+    code = "NIL13"
+    name = "Satuan kosong"
+    severity = Severity.PERINGATAN
+    message = "Indikator '{indicator}' tidak memiliki satuan."
+    suggestion = "Isi Satuan (mis. %, km, unit, orang, indeks)."
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(1, 7)):
+            if indicator.name and not indicator.unit and ctx.has_column(node.spec.sheet, C.SATUAN):
+                yield self.at_node(
+                    ctx, node, C.SATUAN, row=indicator.row, indicator=indicator.name
+                )
