@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import msoffcrypto
+import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
 import xlwt

@@ -22,6 +22,11 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
+# lxml names an undeclared namespace from a process-wide registry (openpyxl registers "r"
+# on import, otherwise lxml invents "ns0"): register ours so the bytes never depend on what
+# else was imported.
+etree.register_namespace("r", REL)
+
 RT_OFFICE_DOC = REL + "/officeDocument"
 RT_WORKSHEET = REL + "/worksheet"
 RT_STYLES = REL + "/styles"

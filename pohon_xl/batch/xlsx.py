@@ -1,0 +1,212 @@
+"""Write a new workbook from :class:`SheetSpec` descriptions with XlsxWriter (the consolidated
+workbook). Deterministic: fixed document properties, no timestamps, so a second run writes
+the same bytes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pohon_xl.excel.styles import LOOKS, Look
+from pohon_xl.sheets import POHON_STYLES, Cell, SheetSpec
+
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_PAPER = {"A4": 9, "A3": 8}
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A clustered/stacked bar chart over a table of a sheet written by :func:`write_new`."""
+
+    sheet: str
+    title: str
+    categories_column: int  # 1-based column of the labels
+    series_columns: tuple[tuple[int, str], ...]  # (1-based column, RRGGBB colour)
+    first_row: int  # 1-based Excel rows of the data (header excluded)
+    last_row: int
+    anchor: str  # top-left cell of the chart, e.g. "L2"
+    stacked: bool = True
+
+
+def _format_props(style: str) -> dict[str, object]:
+    look = LOOKS.get(style)
+    if look is not None:
+        return _look_props(look)
+    pohon = POHON_STYLES.get(style)
+    if pohon is None:
+        return {}
+    props: dict[str, object] = {}
+    if "fill" in pohon:
+        props.update(pattern=1, bg_color="#" + pohon["fill"])
+    if "font_color" in pohon:
+        props["font_color"] = "#" + pohon["font_color"]
+    for key in ("bold", "size"):
+        if key in pohon:
+            props[key] = pohon[key]
+    if pohon.get("wrap"):
+        props["text_wrap"] = True
+    if "horizontal" in pohon:
+        props["align"] = pohon["horizontal"]
+    if "vertical" in pohon:
+        props["valign"] = {"center": "vcenter"}.get(pohon["vertical"], pohon["vertical"])
+    weights = {"thin": 1, "medium": 2}
+    for side, weight in pohon.get("borders", {}).items():
+        props[side] = weights[weight]
+        if "border_color" in pohon:
+            props[f"{side}_color"] = "#" + pohon["border_color"]
+    return props
+
+
+def _look_props(look: Look) -> dict[str, object]:
+    props: dict[str, object] = {}
+    if look.bold:
+        props["bold"] = True
+    if look.size:
+        props["size"] = look.size
+    if look.color:
+        props["font_color"] = "#" + look.color
+    if look.underline:
+        props["underline"] = 1
+    if look.fill:
+        props.update(pattern=1, bg_color="#" + look.fill)
+    if look.border:
+        props["border"] = 1
+    if look.num_format:
+        props["num_format"] = look.num_format
+    if look.wrap:
+        props["text_wrap"] = True
+    if look.horizontal:
+        props["align"] = look.horizontal
+    if look.vertical:
+        props["valign"] = {"center": "vcenter"}.get(look.vertical, look.vertical)
+    return props
+
+
+def write_new(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
+              charts: Sequence[BarChart] = ()) -> None:
+    """Write ``sheets`` as a new workbook at ``path`` (atomically: a temp file, then rename)."""
+    import xlsxwriter
+
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.sementara")
+    book = xlsxwriter.Workbook(str(partial), {"strings_to_formulas": False,
+                                             "strings_to_urls": False,
+                                             "strings_to_numbers": False})
+    book.set_properties({"title": title, "author": "pohon-xl", "created": FIXED_DATE,
+                         "comments": "Dibuat oleh pohon-xl batch; jangan diubah tangan."})
+    formats: dict[str, object] = {}
+
+    def fmt(style: str):
+        if style not in formats:
+            formats[style] = book.add_format(_format_props(style))
+        return formats[style]
+
+    worksheets = {}
+    for spec in sheets:
+        sheet = book.add_worksheet(spec.name)
+        worksheets[spec.name] = sheet
+        _write_sheet(sheet, spec, fmt)
+    for chart_spec in charts:
+        _add_chart(book, worksheets[chart_spec.sheet], chart_spec)
+    try:
+        book.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write_cell(sheet, row: int, col: int, cell: Cell, fmt) -> None:
+    style = fmt(cell.style)
+    value = cell.value
+    if cell.link:
+        target = "internal:" + cell.link
+        sheet.write_url(row, col, target, style, string="" if value is None else str(value))
+    elif value is None:
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, style)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value), style)
+
+
+def _write_sheet(sheet, spec: SheetSpec, fmt) -> None:
+    for r, row in enumerate(spec.rows):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                _write_cell(sheet, r, c, cell, fmt)
+    for ref in spec.merges:
+        top = _parse_ref(ref.split(":")[0])
+        cell = (spec.rows[top[0]][top[1]] if top[0] < len(spec.rows)
+                and top[1] < len(spec.rows[top[0]]) else None)
+        value = cell.value if cell is not None else None
+        style = fmt(cell.style) if cell is not None else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.merge_range(ref, None, style)
+            sheet.write_number(top[0], top[1], value, style)
+        else:
+            sheet.merge_range(ref, "" if value is None else str(value), style)
+    for column, width in sorted(spec.widths.items()):
+        sheet.set_column(column - 1, column - 1, width)
+    for row, height in sorted(spec.heights.items()):
+        sheet.set_row(row - 1, height)
+    if spec.freeze:
+        sheet.freeze_panes(spec.freeze)
+    if spec.autofilter:
+        sheet.autofilter(spec.autofilter)
+    if spec.protect:
+        sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True,
+                           "format_rows": True})
+    setup = spec.print
+    if setup.landscape:
+        sheet.set_landscape()
+    sheet.set_paper(_PAPER.get(setup.paper, 9))
+    if setup.fit_to_width:
+        sheet.fit_to_pages(1, 0)
+    if setup.title_rows:
+        first, _, last = setup.title_rows.partition(":")
+        sheet.repeat_rows(int(first) - 1, int(last or first) - 1)
+    if setup.area:
+        sheet.print_area(setup.area)
+    if setup.row_breaks:
+        sheet.set_h_pagebreaks(list(setup.row_breaks))
+    if spec.tab_color:
+        sheet.set_tab_color("#" + spec.tab_color)
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    """"B3" -> (2, 1), zero-based (row, column)."""
+    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return int(digits) - 1, column - 1
+
+
+def _add_chart(book, sheet, spec: BarChart) -> None:
+    if spec.last_row < spec.first_row:
+        return
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"} if spec.stacked
+                           else {"type": "bar"})
+    first, last = spec.first_row - 1, spec.last_row - 1
+    for column, colour in spec.series_columns:
+        chart.add_series({
+            "name": [spec.sheet, 0, column - 1],
+            "categories": [spec.sheet, first, spec.categories_column - 1, last,
+                           spec.categories_column - 1],
+            "values": [spec.sheet, first, column - 1, last, column - 1],
+            "fill": {"color": "#" + colour},
+            "gap": 60,
+        })
+    chart.set_title({"name": spec.title})
+    chart.set_x_axis({"name": "Jumlah temuan", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    rows = spec.last_row - spec.first_row + 1
+    chart.set_size({"width": 720, "height": max(288, 60 + 24 * rows)})
+    sheet.insert_chart(spec.anchor, chart)
