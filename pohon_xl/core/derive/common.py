@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node, Plan, Position
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
+
+ROW_HEIGHT, LINE_HEIGHT = 15.0, 13.5  # points: a default row; a line of wrapped 11 pt text
+CHARS_PER_UNIT = 1.15  # average characters per unit of column width (pessimistic)
+WRAPPING = frozenset({"text", "text_center", "header", "plain", "link", "galat", "peringatan",
+                      "info", "ok"})
 
 # Headers of the derived matrices that the input contract does not already name.
 ID_SASARAN = "ID Sasaran"
@@ -35,6 +40,81 @@ def natural_key(text: str) -> tuple:
     """Codes and IDs in human order: 2.15.02 < 2.15.10, L3-2 < L3-10; empty last."""
     parts = re.split(r"(\d+)", text.casefold())
     return (not text, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p))
+
+
+@lru_cache(maxsize=1 << 16)
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell ``width`` units wide needs (greedy on words, less a padding unit).
+
+    Memoised: layouts ask again for the same texts and widths."""
+    limit = max(int((width - 1) * CHARS_PER_UNIT), 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > limit:
+                lines += 1
+                used = 0
+            used += size + (1 if used else 0)
+            while used > limit:
+                lines += 1
+                used -= limit
+    return lines
+
+
+def lines_height(lines: int) -> float:
+    return ROW_HEIGHT if lines <= 1 else LINE_HEIGHT * lines + 2.5
+
+
+def _ref(text: str) -> tuple[int, int]:
+    """'AB12' -> (12, 28)."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", text.upper())
+    if match is None:
+        raise ValueError(text)
+    col = 0
+    for letter in match.group(1):
+        col = col * 26 + ord(letter) - 64
+    return int(match.group(2)), col
+
+
+def fit_heights(sheet: SheetSpec, default_width: float = 8.43) -> None:
+    """Row heights for wrapped text (neither Excel nor LibreOffice fits them on opening);
+    rows with a height already set are kept."""
+    spans: dict[tuple[int, int], float] = {}
+    covered: set[tuple[int, int]] = set()
+    for merge in sheet.merges:
+        (r0, c0), (r1, c1) = (_ref(part) for part in merge.split(":"))
+        cells = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        covered |= cells - {(r0, c0)}
+        if r0 == r1:
+            spans[(r0, c0)] = sum(sheet.widths.get(c, default_width) for c in range(c0, c1 + 1))
+        else:
+            covered.add((r0, c0))  # a tall merge is sized by its rows
+    heights, widths = sheet.heights, sheet.widths
+    widest = max(map(len, sheet.rows), default=0)
+    column_width = [0.0] + [widths.get(c, default_width) for c in range(1, widest + 1)]
+    for r, row in enumerate(sheet.rows, start=1):
+        if r in heights:
+            continue
+        lines = 1
+        c = 0
+        for cell in row:
+            c += 1
+            if cell is None:
+                continue
+            value = cell.value
+            if not isinstance(value, str) or cell.style not in WRAPPING:
+                continue
+            if covered and (r, c) in covered:
+                continue
+            width = spans.get((r, c)) if spans else None
+            needed = wrapped_lines(value, column_width[c] if width is None else width)
+            if needed > lines:
+                lines = needed
+        if lines > 1:
+            heights[r] = lines_height(lines)
 
 
 def num(value: float | None) -> int | float | None:
@@ -69,6 +149,7 @@ class Derivation:
     tree: Tree
     report: Report
     findings: list[Finding] = field(default_factory=list)  # derivation findings (TUR)
+    pk_owners: set[str] = field(default_factory=set)  # positions given a PK page
 
     @cached_property
     def years(self) -> list[int]:
@@ -107,11 +188,18 @@ class Derivation:
     def nodes_on(self, level: int) -> list[Node]:
         return [n for n in self.plan.nodes_on(level) if self.included(n)]
 
+    @cached_property
+    def _children(self) -> dict[int, list[Node]]:
+        return {}
+
     def children(self, node: Node) -> list[Node]:
         """Included children that sit below the node (a link upwards is not a cascade)."""
-        return [
-            c for c in self.tree.children_of(node) if self.included(c) and c.level > node.level
-        ]
+        found = self._children.get(id(node))
+        if found is None:
+            found = self._children[id(node)] = [
+                c for c in self.tree.children_of(node) if self.included(c) and c.level > node.level
+            ]
+        return found
 
     def below(self, nodes: Iterable[Node]) -> Iterator[Node]:
         """Included descendants of the given nodes, each once, not through a left-out node."""
@@ -125,8 +213,20 @@ class Derivation:
             yield node
             stack.extend(reversed(self.children(node)))
 
+    @cached_property
+    def _leaves(self) -> dict[tuple[int, tuple[int, ...]], list[Node]]:
+        return {}
+
     def leaves_on(self, nodes: Iterable[Node], level: int) -> list[Node]:
         """The included nodes of a level under the given nodes (themselves included), once."""
+        nodes = list(nodes)
+        key = (level, tuple(map(id, nodes)))
+        found = self._leaves.get(key)
+        if found is None:
+            found = self._leaves[key] = self._leaves_on(nodes, level)
+        return list(found)
+
+    def _leaves_on(self, nodes: list[Node], level: int) -> list[Node]:
         nodes = [n for n in nodes if self.included(n)]
         found = {id(n): n for n in nodes if n.level == level}
         for node in self.below(nodes):
@@ -165,10 +265,6 @@ class Derivation:
         name = position.name or position.code
         return f"{name} ({position.holder})" if position.holder else name
 
-    def column(self, level: int, header: str) -> int:
-        info = self.plan.sheets.get(C.LEVEL_BY_NUMBER[level].sheet)
-        return info.columns.get(header, 0) if info else 0
-
 
 def table_sheet(
     name: str,
@@ -179,13 +275,14 @@ def table_sheet(
     """A flat matrix: header row, frozen, filterable, printed landscape with the header."""
     rows: list[list[Cell | None]] = [[Cell(h, "header") for h in headers], *body]
     last = f"{col_letter(len(headers))}{len(rows)}"
-    return SheetSpec(
+    sheet = SheetSpec(
         name=name,
         rows=rows,
         widths={i: w for i, w in enumerate(widths, start=1)},
-        heights={1: 30.0},
         freeze="A2",
         autofilter=f"A1:{last}",
         protect=True,
         print=PrintSetup(landscape=True, fit_to_width=True, title_rows="1:1", area=f"A1:{last}"),
     )
+    fit_heights(sheet)
+    return sheet

@@ -88,7 +88,7 @@ NAME_MISMATCH = DerivationRule(
     Severity.PERINGATAN,
     "Satu kode, beberapa nama",
     "Kode {code} bernama '{used}' pada ID {first} tetapi '{other}' pada ID {id}; matriks "
-    "{sheet} memakai '{used}'.",
+    "{matrix} memakai '{used}'.",
     "Samakan {header} untuk semua sasaran dengan kode {code} (ikuti nomenklatur Kepmendagri).",
 )
 NO_PIHAK_KEDUA = DerivationRule(

@@ -25,7 +25,11 @@ from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node
 from pohon_xl.sheets import Cell, SheetSpec
 
-_SHEETS = {C.PROGRAM_LEVEL: C.PROGRAM, C.KEGIATAN_LEVEL: C.KEGIATAN, C.SUBKEGIATAN_LEVEL: C.SUBKEGIATAN}
+_SHEETS = {
+    C.PROGRAM_LEVEL: C.PROGRAM,
+    C.KEGIATAN_LEVEL: C.KEGIATAN,
+    C.SUBKEGIATAN_LEVEL: C.SUBKEGIATAN,
+}
 
 
 def code_groups(ctx: Derivation, level: int) -> list[tuple[str, list[Node]]]:
@@ -50,7 +54,7 @@ def _group_name(ctx: Derivation, level: int, code: str, nodes: list[Node]) -> st
             ctx.findings.append(
                 F.NAME_MISMATCH.at_node(
                     ctx.plan, node, spec.name_header or "", code=code, used=used.code_name,
-                    other=node.code_name, first=used.id, sheet=_SHEETS[level],
+                    other=node.code_name, first=used.id, matrix=_SHEETS[level],
                     header=spec.name_header,
                 )
             )
@@ -58,12 +62,17 @@ def _group_name(ctx: Derivation, level: int, code: str, nodes: list[Node]) -> st
 
 
 def _check_prefixes(ctx: Derivation, level: int, code: str, nodes: list[Node]) -> None:
-    """Sub-activities (and, for programmes, activities) whose code disagrees with the tree."""
+    """Sub-activities under the group in the tree whose code does not start with its code."""
     rule = F.SUB_OUTSIDE_PROGRAM if level == C.PROGRAM_LEVEL else F.SUB_OUTSIDE_KEGIATAN
     header = C.LEVEL_BY_NUMBER[C.SUBKEGIATAN_LEVEL].code_header or ""
     for sub in ctx.leaves_on(nodes, C.SUBKEGIATAN_LEVEL):
-        if not has_prefix(sub.code, code):
-            ctx.findings.append(rule.at_node(ctx.plan, sub, header, code=sub.code, parent=code))
+        if has_prefix(sub.code, code):
+            continue
+        if level == C.PROGRAM_LEVEL:  # an activity between them with a code explains it
+            kegiatan = ctx.ancestor_on(sub, C.KEGIATAN_LEVEL)
+            if kegiatan is not None and kegiatan.code:
+                continue  # reported as TUR02 or TUR03
+        ctx.findings.append(rule.at_node(ctx.plan, sub, header, code=sub.code, parent=code))
 
 
 def _check_kegiatan(ctx: Derivation, node: Node) -> str:
@@ -78,6 +87,13 @@ def _check_kegiatan(ctx: Derivation, node: Node) -> str:
             )
         )
     return parent_code
+
+
+def _parent_code(ctx: Derivation, node: Node) -> str:
+    if node.level == C.KEGIATAN_LEVEL:
+        return _check_kegiatan(ctx, node)
+    ancestor = ctx.ancestor_on(node, node.level - 1)
+    return ancestor.code if ancestor is not None else ""
 
 
 def _budget_cells(node: Node, years: list[int]) -> list[Cell]:
@@ -103,25 +119,19 @@ def matrix(ctx: Derivation, level: int) -> SheetSpec:
     body: list[list[Cell | None]] = []
     for code, nodes in code_groups(ctx, level):
         name = _group_name(ctx, level, code, nodes)
+        pagu: list[float] = []
         if not spec.has_budget:
             _check_prefixes(ctx, level, code, nodes)
             pagu = [ctx.budget(nodes, y) for y in years]
         for n_index, node in enumerate(nodes):
-            parent_code: list[Cell] = []
-            if has_parent_code:
-                ancestor = ctx.ancestor_on(node, level - 1)
-                parent = (
-                    _check_kegiatan(ctx, node) if level == C.KEGIATAN_LEVEL
-                    else ancestor.code if ancestor is not None else ""
-                )
-                parent_code = [Cell(parent)]
+            parent_code = [Cell(_parent_code(ctx, node))] if has_parent_code else []
             for i_index, indicator in enumerate(node.indicators):
                 row = [Cell(code), Cell(name), *parent_code, Cell(node.id), Cell(node.sasaran)]
                 row += [Cell(indicator.name), Cell(indicator.unit)]
                 row += [target_cell(indicator, y) for y in years]
-                if spec.has_budget:
-                    row += _budget_cells(node, years) if i_index == 0 else [blank("money")] * len(years)
-                elif n_index == 0 and i_index == 0:
+                if spec.has_budget and i_index == 0:
+                    row += _budget_cells(node, years)
+                elif not spec.has_budget and n_index == 0 and i_index == 0:
                     row += [money(value) for value in pagu]
                 else:
                     row += [blank("money")] * len(years)

@@ -1,0 +1,64 @@
+"""``Matriks_Cascading``: one row per path from an L1 node down to the lowest node under it.
+
+Columns per level: ``ID Lk`` and ``Sasaran Lk`` (the contract's pairs, in order), and from L2
+on ``Jenis Cascading Lk`` right after the pair: the type of the link from that node up to its
+parent, as typed on its level sheet. A node sits in its own level's columns (a skipped level
+stays empty). A path stops above the first node with a Galat: the rows are the paths of the tree
+without its left-out nodes.
+"""
+
+from __future__ import annotations
+
+from pohon_xl.core.derive.common import Derivation, table_sheet
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Node
+from pohon_xl.sheets import Cell, SheetSpec
+
+
+def headers() -> list[str]:
+    result: list[str] = []
+    for spec in C.LEVELS:
+        result += [f"{C.ID} L{spec.number}", f"{C.SASARAN} L{spec.number}"]
+        if spec.number > 1:
+            result.append(f"{C.JENIS_CASCADING} L{spec.number}")
+    return result
+
+
+def _column(level: int) -> int:
+    """0-based column of ``ID L<level>``."""
+    return 0 if level == 1 else 2 + (level - 2) * 3
+
+
+def included_paths(ctx: Derivation) -> list[list[Node]]:
+    """Tree paths from included L1 nodes, cut above a left-out node or an upward link."""
+    result: list[list[Node]] = []
+    seen: set[tuple[int, ...]] = set()
+    roots = [n for n in ctx.tree.by_id.values() if n.level == 1 and ctx.included(n)]
+    for path in ctx.tree.paths(roots):
+        kept = [path[0]]
+        for node in path[1:]:
+            if not ctx.included(node) or node.level <= kept[-1].level:
+                break
+            kept.append(node)
+        key = tuple(id(n) for n in kept)
+        if key not in seen:
+            seen.add(key)
+            result.append(kept)
+    # A path cut to a prefix of another path adds nothing: its last node has other children.
+    prefixes = {key[:i] for key in seen for i in range(1, len(key))}
+    return [p for p in result if tuple(id(n) for n in p) not in prefixes]
+
+
+def matriks(ctx: Derivation) -> SheetSpec:
+    names = headers()
+    body: list[list[Cell | None]] = []
+    for path in included_paths(ctx):
+        row: list[Cell | None] = [Cell(None) for _ in names]
+        for node in path:
+            col = _column(node.level)
+            row[col], row[col + 1] = Cell(node.id), Cell(node.sasaran)
+            if node.level > 1:
+                row[col + 2] = Cell(node.jenis_cascading, "text_center")
+        body.append(row)
+    widths = [10, 32] + [10, 32, 12] * (len(C.LEVELS) - 1)
+    return table_sheet(C.MATRIKS, names, body, widths)

@@ -1,0 +1,52 @@
+"""``SKP``: one row per indicator of each individual RHK (L6), by position then ID."""
+
+from __future__ import annotations
+
+from pohon_xl.core.derive.common import Derivation, natural_key, table_sheet, target_cell
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Node
+from pohon_xl.sheets import Cell, SheetSpec
+
+HEADERS = [
+    "NIP",
+    "Nama",
+    "Jabatan",
+    "RHK Atasan yang Diintervensi",
+    "RHK",
+    C.ASPEK,
+    C.INDIKATOR,
+    C.SATUAN,
+    "Target",
+    C.ID,
+]
+WIDTHS = [22, 26, 30, 40, 40, 12, 38, 12, 11, 10]
+
+
+def _order(ctx: Derivation, node: Node) -> tuple:
+    """Positions in the order of the Jabatan sheet (unknown owners last), then natural ID."""
+    rank = ctx.position_order.get(node.owner, len(ctx.position_order))
+    return (rank, natural_key(node.owner), natural_key(node.id), node.row)
+
+
+def skp(ctx: Derivation) -> SheetSpec:
+    body: list[list[Cell | None]] = []
+    for node in sorted(ctx.nodes_on(C.RHK_LEVEL), key=lambda n: _order(ctx, n)):
+        position = ctx.position(node.owner)
+        parent = ctx.tree.parent(node)
+        nip = position.nip if position else ""
+        holder = position.holder if position else ""
+        job = (position.name or position.code) if position else node.owner
+        for indicator in node.indicators:
+            body.append([
+                Cell(nip),
+                Cell(holder),
+                Cell(job),
+                Cell(parent.sasaran if parent is not None else ""),
+                Cell(node.sasaran),
+                Cell(indicator.aspek),
+                Cell(indicator.name),
+                Cell(indicator.unit),
+                target_cell(indicator, ctx.pk_year),
+                Cell(node.id),
+            ])
+    return table_sheet(C.SKP, HEADERS, body, WIDTHS)
