@@ -132,7 +132,8 @@ SKP = "SKP"
 PK = "PK"
 MATRIKS = "Matriks_Cascading"
 RINGKASAN = "Ringkasan"
-DERIVED_SHEETS = (PK, PROGRAM, KEGIATAN, SUBKEGIATAN, SKP, MATRIKS, RINGKASAN)
+POHON = "Pohon"  # the tree drawn with cells (an addition to contract version 1)
+DERIVED_SHEETS = (PK, PROGRAM, KEGIATAN, SUBKEGIATAN, SKP, MATRIKS, RINGKASAN, POHON)
 
 
 def target_header(year: int) -> str:

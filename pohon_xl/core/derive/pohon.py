@@ -64,7 +64,7 @@ __all__ = [
     "split_pieces",
 ]
 
-POHON = "Pohon"  # sheet name
+POHON = C.POHON  # sheet name
 UNLINKED_TITLE = "Tidak terhubung ke L1"
 MAX_SLOTS = 10  # leaves per section before a subtree is cut into one section per child
 

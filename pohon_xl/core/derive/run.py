@@ -6,6 +6,7 @@ from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import Derivation
 from pohon_xl.core.derive.matriks import matriks
 from pohon_xl.core.derive.pk import pk
+from pohon_xl.core.derive.pohon import pohon_sheet
 from pohon_xl.core.derive.program import kegiatan, program, subkegiatan
 from pohon_xl.core.derive.ringkasan import ringkasan
 from pohon_xl.core.derive.skp import skp
@@ -37,6 +38,7 @@ def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec],
     }
     findings = Report(ctx.findings).findings
     sheets[C.RINGKASAN] = ringkasan(ctx, report.findings + findings)
+    sheets[C.POHON] = pohon_sheet(plan, tree, report)
     return [sheets[name] for name in C.DERIVED_SHEETS], findings
 
 
