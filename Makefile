@@ -3,16 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
 OUT := out
 
-.PHONY: demo test setup template aturan clean
+.PHONY: demo test bench setup template aturan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,graph]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,graph,bench]'
+	touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 
@@ -24,6 +29,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Generates the workbooks once (benchmarks/data/, cached), runs every case as whole processes,
+# prints medians, ratios and PASS/FAIL per target; writes benchmarks/results/latest.{json,md}.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks.run
 
 template: $(STAMP)
 	$(BIN)/python -m pohon_xl.excel.template

@@ -35,7 +35,10 @@ def cli() -> None:
 @click.option("--tahun-awal", default=2025, show_default=True, type=int, help="Tahun awal periode.")
 @click.option("--tahun-akhir", default=None, type=int, help="Tahun akhir (bawaan: awal + 4).")
 @click.option("--tahun-pk", default=None, type=int, help="Tahun PK (bawaan: tahun kedua).")
-def template(output: Path, tahun_awal: int, tahun_akhir: int | None, tahun_pk: int | None) -> None:
+@click.option("--makro", is_flag=True,
+              help="Templat ber-makro (.xlsm) dengan tombol Validasi dan Turunkan (xlwings).")
+def template(output: Path, tahun_awal: int, tahun_akhir: int | None, tahun_pk: int | None,
+             makro: bool = False) -> None:
     """Buat templat workbook pohon kinerja yang kosong."""
     from pohon_xl.excel.template import build_template
 
@@ -44,10 +47,71 @@ def template(output: Path, tahun_awal: int, tahun_akhir: int | None, tahun_pk: i
         _fail("periode tidak valid: --tahun-akhir harus ≥ --tahun-awal (paling lama 20 tahun).")
     if tahun_pk is not None and not tahun_awal <= tahun_pk <= tahun_akhir:
         _fail("--tahun-pk harus berada di dalam periode.")
+    if makro:
+        _template_makro(output, tahun_awal, tahun_akhir, tahun_pk)
+        return
     if output.suffix.lower() != ".xlsx":
         _fail("nama berkas templat harus berakhiran .xlsx")
     build_template(output, start_year=tahun_awal, end_year=tahun_akhir, pk_year=tahun_pk)
     click.echo(f"Templat dibuat: {output}")
+
+
+def _template_makro(output: Path, start: int, end: int, pk: int | None) -> None:
+    import tempfile
+
+    from pohon_xl.excel.macro import build_macro_workbook
+    from pohon_xl.excel.template import build_template
+
+    if output.suffix.lower() != ".xlsm":
+        _fail("templat ber-makro harus berakhiran .xlsm (pakai --makro -o Pohon_Kinerja.xlsm)")
+    with tempfile.TemporaryDirectory(prefix="pohon-xl-") as folder:
+        plain = Path(folder) / "Pohon_Kinerja.xlsx"
+        build_template(plain, start_year=start, end_year=end, pk_year=pk)
+        build_macro_workbook(plain, output)
+    click.echo(f"Templat ber-makro dibuat: {output}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Berkas .xlsm hasil (bawaan: di samping masukan, nama sama).")
+@click.option("--interpreter-win", metavar="PATH", default=None,
+              help="python.exe untuk tombol di Windows (bawaan: Python ini, bila di Windows).")
+@click.option("--interpreter-mac", metavar="PATH", default=None,
+              help="python untuk tombol di macOS (bawaan: Python ini, bila di macOS).")
+@click.option("--ganti-makro", is_flag=True,
+              help="Timpa makro lain yang sudah ada di workbook (hati-hati).")
+def makro(file: Path, output: Path | None, interpreter_win: str | None,
+          interpreter_mac: str | None, ganti_makro: bool) -> None:
+    """Salinan ber-makro (.xlsm) sebuah workbook: tombol Validasi/Turunkan lewat xlwings."""
+    from pohon_xl.excel.macro import build_macro_workbook, default_interpreters
+
+    target = output or file.with_suffix(".xlsm")
+    if target.suffix.lower() != ".xlsm":
+        _fail("berkas makro harus berakhiran .xlsm")
+    if target.resolve() == file.resolve():
+        _fail("berkas hasil sama dengan masukan; beri nama lain dengan -o")
+    settings: dict[str, str | bool] = dict(default_interpreters())
+    if interpreter_win:
+        settings["Interpreter_Win"] = interpreter_win
+    if interpreter_mac:
+        settings["Interpreter_Mac"] = interpreter_mac
+    settings.update({"Debug UDFs": False, "Use UDF Server": False, "Show Console": False})
+    build_macro_workbook(file, target, settings=settings, replace_foreign_macros=ganti_makro)
+    click.echo(f"Workbook ber-makro dibuat: {target}")
+    click.echo("Buka di Excel, aktifkan konten (Enable Content), lalu klik Validasi.")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("PohonKinerja.xlam"),
+              show_default=True, help="Berkas add-in (.xlam).")
+def addin(output: Path) -> None:
+    """Add-in Excel (.xlam) dengan tab pita Pohon Kinerja untuk workbook yang aktif."""
+    from pohon_xl.excel.macro import build_addin
+
+    build_addin(output)
+    click.echo(f"Add-in dibuat: {output}")
+    click.echo("Pasang lewat File > Options > Add-ins > Excel Add-ins > Browse (lihat docs/excel.md).")
 
 
 def _common_options(func):
@@ -63,6 +127,17 @@ def _common_options(func):
 
 def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
          nomenclature_path: Path | None, derive: bool) -> int:
+    from pohon_xl.pipeline import paused_gc
+
+    # The summary too runs with the cyclic collector paused: re-enabled right after the
+    # run, it would walk every object of the result again while rich is imported (seconds
+    # on a large workbook).
+    with paused_gc():
+        return _run_paused(file, output, in_place, as_json, nomenclature_path, derive)
+
+
+def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
+                nomenclature_path: Path | None, derive: bool) -> int:
     from pohon_xl.pipeline import process
 
     nomenclature = None

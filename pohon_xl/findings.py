@@ -56,6 +56,30 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class FindingType:
+    """A kind of finding declared as data (derivation and batch checks), for the catalogue."""
+
+    code: str
+    severity: Severity
+    name: str  # short Indonesian title
+    message: str  # str.format template
+    suggestion: str
+
+    def make(self, location: Location = Location(), *, node_id: str = "", level: int = 0,
+             source: str = "", **params: object) -> Finding:
+        return Finding(
+            code=self.code,
+            severity=self.severity,
+            message=self.message.format(**params),
+            suggestion=self.suggestion.format(**params),
+            location=location,
+            node_id=node_id,
+            level=level,
+            source=source,
+        )
+
+
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)

@@ -127,7 +127,7 @@ POHON_STYLES: dict[str, dict] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A value to write. Strings are always written as text, never as formulas."""
 

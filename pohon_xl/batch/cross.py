@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.link import Tree
-from pohon_xl.findings import Finding, Location, Severity
+from pohon_xl.findings import Finding, FindingType, Location, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node, Plan, Position
 
@@ -25,25 +25,10 @@ NO_BODY_NAME = "(belum dikirim)"
 
 
 @dataclass(frozen=True)
-class CrossRule:
-    code: str
-    severity: Severity
-    name: str  # short Indonesian title
-    message: str  # str.format template
-    suggestion: str
-
+class CrossRule(FindingType):
     def finding(self, source: str, location: Location = Location(), *, node_id: str = "",
                 level: int = 0, **params: object) -> Finding:
-        return Finding(
-            code=self.code,
-            severity=self.severity,
-            message=self.message.format(**params),
-            suggestion=self.suggestion.format(**params),
-            location=location,
-            node_id=node_id,
-            level=level,
-            source=source,
-        )
+        return self.make(location, node_id=node_id, level=level, source=source, **params)
 
 
 DUPLICATE_ID = CrossRule(

@@ -132,6 +132,13 @@ def analyse_job(job: Job) -> Analysed:
 
 def finish_job(job: FinishJob) -> Finished:
     """Phase 3 in a worker: derive, write the returned workbook, compose the reply."""
+    from pohon_xl.pipeline import paused_gc
+
+    with paused_gc():
+        return _finish_job(job)
+
+
+def _finish_job(job: FinishJob) -> Finished:
     from pohon_xl.core.annotate import validation_edits
     from pohon_xl.core.derive.run import derive_all
     from pohon_xl.excel.write import write_workbook
@@ -529,6 +536,14 @@ class _Batch:
 
 def _write_consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
                         plans: list[Plan], instansi: str) -> Path:
+    from pohon_xl.pipeline import paused_gc
+
+    with paused_gc():
+        return _consolidated(outdir, files, general, plans, instansi)
+
+
+def _consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
+                  plans: list[Plan], instansi: str) -> Path:
     from pohon_xl.core.derive.run import derive_all
 
     from .xlsx import BarChart, write_new

@@ -67,10 +67,6 @@ def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
-def _clean(value: object) -> object:
-    return None if value == "" else value
-
-
 def read_raw(path: str | Path) -> RawWorkbook:
     """Every worksheet's values from A1, with merged ranges; raises InputError if unreadable."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
@@ -84,7 +80,8 @@ def read_raw(path: str | Path) -> RawWorkbook:
             if str(meta.typ) != "SheetTypeEnum.WorkSheet":
                 continue
             sheet = book.get_sheet_by_name(meta.name)
-            rows = [[_clean(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            rows = [[None if v == "" else v for v in row] if "" in row else row
+                    for row in sheet.to_python(skip_empty_area=False)]  # "" reads as empty
             merged = [
                 (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                 for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from pohon_xl.excel.native_checks import add_native_checks
 from pohon_xl.model import contract as C
 
 __all__ = [
@@ -564,6 +565,7 @@ def new_workbook(
     _build_jabatan(wb.create_sheet(C.JABATAN))
     for spec in C.LEVELS:
         _build_level(wb.create_sheet(spec.sheet), spec, years, pk_year)
+    add_native_checks(wb)  # conditional formats: empty required cells, duplicate IDs, parents
     wb.active = 1  # open on Identitas
     return wb
 

@@ -155,6 +155,7 @@ class _Patcher:
             self.state.sheets.add(entry.part)
         elif self.edits.clear_marks:
             self.state.sheets.discard(entry.part)
+        self.package.settle(entry.part)  # done with this sheet: free its tree
 
     def _status_columns(self, sheet: SheetEditor, columns: tuple[int, int],
                         statuses: Iterable[RowStatus]) -> None:

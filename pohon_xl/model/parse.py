@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from math import isfinite
+
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import parse_number
-from pohon_xl.model.plan import Identity, Indicator, Node, Number, Plan, Position, SheetInfo
+from pohon_xl.model.plan import (
+    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, trusted,
+)
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
 
@@ -56,7 +60,11 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
 
 
 def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int]]]:
-    """Fill each merged range with its top-left value; return the covered (non-top) cells."""
+    """Fill each merged range with its top-left value; return the covered (non-top) cells.
+
+    Without merged ranges the sheet's own rows are returned (they are only read)."""
+    if not sheet.merged:
+        return sheet.rows, set()
     rows = [list(r) for r in sheet.rows]
     covered: set[tuple[int, int]] = set()
     for r0, c0, r1, c1 in sheet.merged:
@@ -76,7 +84,7 @@ def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int
 
 
 def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
-    info = SheetInfo(name=sheet.name)
+    info = SheetInfo.model_construct(name=sheet.name)
     wanted = {C.normalise_header(h): h for h in known + [C.STATUS, C.CATATAN]}
     header_row = sheet.rows[0] if sheet.rows else []
     for index, label in enumerate(header_row, start=1):
@@ -102,13 +110,40 @@ def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
 
 def _number(row: list[object], col: int | None) -> Number:
     value = row[col - 1] if col and col - 1 < len(row) else None
+    return _number_of(value)
+
+
+def _number_of(value: object) -> Number:
+    if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
+        return Number(value, float(f"{value:.15g}") if isfinite(value) else None)
     if isinstance(value, str) and not value.strip():
         value = None
-    return Number(raw=value, value=parse_number(value))
+    return Number(value, parse_number(value))
 
 
 def _cell(row: list[object], col: int | None) -> str:
     return text(row[col - 1]) if col and col - 1 < len(row) else ""
+
+
+def _text(value: object) -> str:
+    """:func:`text`, with the common cases (text, empty) first."""
+    if value.__class__ is str:
+        return " ".join(value.split())
+    if value is None:
+        return ""
+    return text(value)
+
+
+def _filled(value: object) -> bool:
+    """Whether a cell reads as non-empty text (``text(value) != ""``), without building it."""
+    if value is None:
+        return False
+    kind = value.__class__
+    if kind is str:
+        return not value.isspace() and value != ""
+    if kind is float or kind is int:
+        return True
+    return text(value) != ""
 
 
 def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
@@ -120,39 +155,62 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
     col = info.columns.get
     contract_cols = sorted(set(info.columns.values()) - {col(C.STATUS), col(C.CATATAN)})
     id_col, sasaran_col = col(C.ID), col(C.SASARAN)
+    # Every column read below as a 0-based index into a row padded to ``width`` + 1; a
+    # column the sheet lacks reads the padding (None), as ``_cell``/``_number`` would.
+    width = max(contract_cols, default=0)
+    pad = [None] * (width + 1)
+
+    def at(header: str | None) -> int:
+        found = col(header) if header else None
+        return found - 1 if found else width
+
+    contract = [c - 1 for c in contract_cols]
+    i_id, i_sasaran, i_parent = at(C.ID), at(C.SASARAN), at(C.ID_INDUK)
+    i_ind, i_unit, i_arah, i_base = at(C.INDIKATOR), at(C.SATUAN), at(C.ARAH), at(C.BASELINE)
+    i_aspek, i_jenis, i_owner = at(C.ASPEK), at(C.JENIS_CASCADING), at(C.PEMILIK)
+    i_kolab, i_ket = at(C.KOLABORATOR), at(C.KETERANGAN)
+    i_code = at(spec.code_header) if spec.code_header else None
+    i_name = at(spec.name_header) if spec.name_header else None
+    target_cols = [(y, at(C.target_header(y))) for y in info.years]
+    budget_cols = [(y, at(C.budget_header(y))) for y in info.budget_years]
+    level, sheet_name = spec.number, sheet.name
     current: Node | None = None
     for excel_row in range(2, len(rows) + 1):
-        row = rows[excel_row - 1]
-        if not any(_cell(row, c) for c in contract_cols):
+        line = rows[excel_row - 1]
+        row = line[:width] + pad[min(len(line), width):]
+        for index in contract:
+            if _filled(row[index]):
+                break
+        else:
             continue  # blank row (user columns alone do not make a row of the tree)
-        own_id = "" if (excel_row, id_col) in covered else _cell(row, id_col)
-        own_sasaran = "" if (excel_row, sasaran_col) in covered else _cell(row, sasaran_col)
-        indicator = Indicator(
-            row=excel_row,
-            name=_cell(row, col(C.INDIKATOR)),
-            unit=_cell(row, col(C.SATUAN)),
-            arah=_cell(row, col(C.ARAH)),
-            baseline=_number(row, col(C.BASELINE)),
-            targets={y: _number(row, col(C.target_header(y))) for y in info.years},
-            budgets={y: _number(row, col(C.budget_header(y))) for y in info.budget_years},
-            aspek=_cell(row, col(C.ASPEK)),
-        )
+        own_id = "" if (excel_row, id_col) in covered else _text(row[i_id])
+        own_sasaran = "" if (excel_row, sasaran_col) in covered else _text(row[i_sasaran])
+        indicator = trusted(Indicator, {
+            "row": excel_row,
+            "name": _text(row[i_ind]),
+            "unit": _text(row[i_unit]),
+            "arah": _text(row[i_arah]),
+            "baseline": _number_of(row[i_base]),
+            "targets": {y: _number_of(row[i]) for y, i in target_cols},
+            "budgets": {y: _number_of(row[i]) for y, i in budget_cols},
+            "aspek": _text(row[i_aspek]),
+        })
         if own_id or own_sasaran:
-            current = Node(
-                id=own_id,
-                level=spec.number,
-                sheet=sheet.name,
-                row=excel_row,
-                parent_id=_cell(row, col(C.ID_INDUK)),
-                sasaran=own_sasaran,
-                jenis_cascading=_cell(row, col(C.JENIS_CASCADING)),
-                owner=_cell(row, col(C.PEMILIK)),
-                collaborators=_split_list(_cell(row, col(C.KOLABORATOR))),
-                keterangan=_cell(row, col(C.KETERANGAN)),
-                code=_cell(row, col(spec.code_header)) if spec.code_header else "",
-                code_name=_cell(row, col(spec.name_header)) if spec.name_header else "",
-                indicators=[indicator],
-            )
+            current = trusted(Node, {
+                "id": own_id,
+                "level": level,
+                "sheet": sheet_name,
+                "row": excel_row,
+                "parent_id": _text(row[i_parent]),
+                "sasaran": own_sasaran,
+                "jenis_cascading": _text(row[i_jenis]),
+                "owner": _text(row[i_owner]),
+                "collaborators": _split_list(_text(row[i_kolab])),
+                "keterangan": _text(row[i_ket]),
+                "code": _text(row[i_code]) if i_code is not None else "",
+                "code_name": _text(row[i_name]) if i_name is not None else "",
+                "indicators": [indicator],
+            })
             plan.nodes.append(current)
         elif current is None:
             plan.orphan_rows.append((spec.sheet, excel_row))
@@ -176,7 +234,7 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
         if not any(values.values()):
             continue
         plan.positions.append(
-            Position(
+            Position.model_construct(
                 row=excel_row,
                 code=values[C.KODE_JABATAN],
                 name=values[C.NAMA_JABATAN],
@@ -190,9 +248,9 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
-    plan.sheets[C.IDENTITAS] = SheetInfo(name=sheet.name)
+    plan.sheets[C.IDENTITAS] = SheetInfo.model_construct(name=sheet.name)
     keys = {C.normalise_header(k): k for k in C.IDENTITAS_KEYS}
-    identity = Identity()
+    identity = Identity.model_construct()
     for excel_row, row in enumerate(sheet.rows, start=1):
         key = keys.get(C.normalise_header(row[0] if row else None))
         if key and key not in identity.values:
@@ -204,17 +262,17 @@ def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
 
 def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
     """Read every contract sheet that is present; absent ones are recorded, not fatal."""
-    plan = Plan(source=source)
+    plan = Plan.model_construct(source=source, identity=Identity.model_construct())
     for name, parser in ((C.IDENTITAS, parse_identitas), (C.JABATAN, parse_jabatan)):
         sheet = _find_sheet(raw, name)
         if sheet is None:
-            plan.sheets[name] = SheetInfo(name=name, present=False)
+            plan.sheets[name] = SheetInfo.model_construct(name=name, present=False)
         else:
             parser(sheet, plan)
     for spec in C.LEVELS:
         sheet = _find_sheet(raw, spec.sheet)
         if sheet is None:
-            plan.sheets[spec.sheet] = SheetInfo(name=spec.sheet, present=False)
+            plan.sheets[spec.sheet] = SheetInfo.model_construct(name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
     return plan

@@ -6,6 +6,8 @@ at the cell, and numbers keep the raw text so that a message can quote what the 
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from pohon_xl.model.contract import LEVEL_BY_NUMBER, LevelSpec
@@ -13,14 +15,58 @@ from pohon_xl.model.numbers import parse_year
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=False, extra="forbid", arbitrary_types_allowed=True)
+    # defer_build: a model's validator is built on its first validation, not on import. The
+    # reader constructs models from values it has checked (model_construct / ``trusted``),
+    # so a command-line run never pays for building validators it does not use.
+    model_config = ConfigDict(frozen=False, extra="forbid", arbitrary_types_allowed=True,
+                              defer_build=True)
 
 
-class Number(Model):
-    """A numeric cell: what was in it and what it means (None: empty or not a number)."""
+M = TypeVar("M", bound=Model)
+_setattr = object.__setattr__
 
-    raw: object = None
-    value: float | None = None
+
+def trusted(cls: type[M], values: dict[str, object]) -> M:
+    """``cls.model_construct(**values)`` for values that name every field of ``cls`` (in
+    declaration order) and are already of the right types: the reader's hot path (one per
+    node and indicator row). No validation, no defaults, same instance as model_construct."""
+    model = cls.__new__(cls)
+    _setattr(model, "__dict__", values)
+    _setattr(model, "__pydantic_fields_set__", set(values))
+    _setattr(model, "__pydantic_extra__", None)
+    _setattr(model, "__pydantic_private__", None)
+    return model
+
+
+class Number:
+    """A numeric cell: what was in it and what it means (None: empty or not a number).
+
+    A small slotted value class rather than a pydantic model: a workbook has one per numeric
+    cell (tens of thousands), and the parser builds them from values it has already checked.
+    Equal when ``raw`` and ``value`` are equal; pickles (batch workers) like any object.
+    """
+
+    __slots__ = ("raw", "value")
+
+    def __init__(self, raw: object = None, value: float | None = None) -> None:
+        self.raw = raw
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Number:
+            return NotImplemented
+        return self.raw == other.raw and self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the models holding it
+
+    def __repr__(self) -> str:
+        return f"Number(raw={self.raw!r}, value={self.value!r})"
+
+    def __getstate__(self) -> tuple[object, float | None]:
+        return self.raw, self.value
+
+    def __setstate__(self, state: tuple[object, float | None]) -> None:
+        self.raw, self.value = state
 
     @property
     def empty(self) -> bool:

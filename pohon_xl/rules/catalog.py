@@ -11,6 +11,7 @@ import inspect
 import sys
 from pathlib import Path
 
+from pohon_xl.findings import FindingType
 from pohon_xl.rules.base import GROUPS, Rule, all_rules
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "aturan.md"
@@ -24,8 +25,29 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _rule_section(rule: Rule) -> list[str]:
-    doc = inspect.cleandoc(type(rule).__doc__ or "")
+# Findings declared as data outside the rule registry: derivation (Turunkan) and batch checks.
+EXTRA_GROUPS = {"TUR": "Turunan dokumen (Turunkan)", "BAT": "Batch (lintas workbook)"}
+
+
+def _declared() -> list[FindingType]:
+    from pohon_xl.batch.cross import CATALOGUE as BATCH
+    from pohon_xl.core.derive.findings import CATALOGUE as DERIVATION
+
+    return sorted([*DERIVATION, *BATCH], key=lambda t: t.code)
+
+
+def _entries() -> list[Rule | FindingType]:
+    order = list(GROUPS) + list(EXTRA_GROUPS)
+    rules: list[Rule | FindingType] = [*all_rules(), *_declared()]
+    return sorted(rules, key=lambda r: (order.index(r.code[:3]), r.code))
+
+
+def _groups() -> dict[str, str]:
+    return {**GROUPS, **EXTRA_GROUPS}
+
+
+def _rule_section(rule: Rule | FindingType) -> list[str]:
+    doc = inspect.cleandoc(type(rule).__doc__ or "") if isinstance(rule, Rule) else ""
     return [
         f'<a id="{rule.code.lower()}"></a>',
         "",
@@ -45,8 +67,7 @@ def _rule_section(rule: Rule) -> list[str]:
 
 def render_catalog() -> str:
     """Every registered rule, grouped, with code, severity, name, message, suggestion, doc."""
-    order = list(GROUPS)
-    rules = sorted(all_rules(), key=lambda r: (order.index(r.group), r.code))
+    rules = _entries()
     lines = [
         HEADER,
         "",
@@ -66,8 +87,8 @@ def render_catalog() -> str:
     ]
     lines += [f"| [{r.code}](#{r.code.lower()}) | {r.severity.value} | {r.name} |" for r in rules]
     lines.append("")
-    for prefix, title in GROUPS.items():
-        members = [r for r in rules if r.group == prefix]
+    for prefix, title in _groups().items():
+        members = [r for r in rules if r.code[:3] == prefix]
         if not members:
             continue
         lines += [f"## {prefix} — {title}", ""]
@@ -78,11 +99,10 @@ def render_catalog() -> str:
 
 def render_text() -> str:
     """The catalogue for a terminal: one block per rule, grouped, without the docstrings."""
-    order = list(GROUPS)
-    rules = sorted(all_rules(), key=lambda r: (order.index(r.group), r.code))
+    rules = _entries()
     lines: list[str] = []
-    for prefix, title in GROUPS.items():
-        members = [r for r in rules if r.group == prefix]
+    for prefix, title in _groups().items():
+        members = [r for r in rules if r.code[:3] == prefix]
         if not members:
             continue
         lines += [f"{prefix} — {title}", ""]

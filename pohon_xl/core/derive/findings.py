@@ -9,20 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pohon_xl.findings import Finding, Location, Severity
+from pohon_xl.findings import Finding, FindingType, Location, Severity
 from pohon_xl.model.plan import Node, Plan
 
 GROUP = ("TUR", "Turunan dokumen")
 
 
 @dataclass(frozen=True)
-class DerivationRule:
-    code: str
-    severity: Severity
-    name: str  # short Indonesian title
-    message: str  # str.format template
-    suggestion: str
-
+class DerivationRule(FindingType):
     def at(
         self,
         sheet: str,
@@ -34,15 +28,8 @@ class DerivationRule:
         level: int = 0,
         **params: object,
     ) -> Finding:
-        return Finding(
-            code=self.code,
-            severity=self.severity,
-            message=self.message.format(**params),
-            suggestion=self.suggestion.format(**params),
-            location=Location(sheet, row, column, column_index),
-            node_id=node_id,
-            level=level,
-        )
+        location = Location(sheet, row, column, column_index)
+        return self.make(location, node_id=node_id, level=level, **params)
 
     def at_node(self, plan: Plan, node: Node, column: str = "", **params: object) -> Finding:
         info = plan.sheets.get(node.spec.sheet)

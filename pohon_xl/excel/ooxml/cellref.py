@@ -71,3 +71,26 @@ def clean_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     return text
+
+
+# xml.sax.saxutils' escape and quoteattr, the same replacements in the same order: importing
+# xml.sax.saxutils pulls in urllib.request, http.client, ssl and email (~17 ms per click).
+_ATTR_ENTITIES = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+
+
+def xml_escape(data: str, entities: dict[str, str] | None = None) -> str:
+    """``&``, ``<`` and ``>`` as entities (and ``entities``), like saxutils.escape."""
+    data = data.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for key, value in (entities or {}).items():
+        data = data.replace(key, value)
+    return data
+
+
+def xml_quoteattr(data: str, entities: dict[str, str] | None = None) -> str:
+    """An attribute value with its quotes, like saxutils.quoteattr."""
+    data = xml_escape(data, {**(entities or {}), **_ATTR_ENTITIES})
+    if '"' in data:
+        if "'" in data:
+            return '"{}"'.format(data.replace('"', "&quot;"))
+        return f"'{data}'"
+    return f'"{data}"'

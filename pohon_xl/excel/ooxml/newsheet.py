@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from xml.sax.saxutils import escape as _escape
-from xml.sax.saxutils import quoteattr
 
-from pohon_xl.excel.ooxml.cellref import absolute_range, clean_text, quote_sheet, ref, split_ref
+from pohon_xl.excel.ooxml.cellref import (
+    absolute_range, clean_text, column_letters, quote_sheet, ref, split_ref,
+)
+from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
+from pohon_xl.excel.ooxml.cellref import xml_quoteattr as quoteattr
 from pohon_xl.excel.ooxml.package import MAIN, REL
 from pohon_xl.sheets import Cell, SheetSpec
 
@@ -67,25 +69,63 @@ def _cols(spec: SheetSpec) -> str:
     return f"<cols>{cols}</cols>" if cols else ""
 
 
-def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> tuple[str, int]:
-    out, width = [], 0
-    for number in range(1, max(len(spec.rows), max(spec.heights, default=0)) + 1):
-        cells = spec.rows[number - 1] if number <= len(spec.rows) else []
-        height = spec.heights.get(number)
+_CHUNK_ROWS = 2000  # rows encoded at a time: keeps one copy of a large sheet in memory, not three
+
+
+def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]
+          ) -> tuple[list[bytes], int]:
+    """``<sheetData>`` as UTF-8 chunks, and the rightmost column used.
+
+    The hot loop of large derived sheets: column letters, styles and escaped texts are
+    looked up once per distinct value, and text and empty cells (nearly all of them) are
+    written inline; other values go through :func:`_value`.
+    """
+    out: list[str] = []
+    chunks: list[bytes] = [b"<sheetData>"]
+    width = 0
+    widest = max(map(len, spec.rows), default=0)
+    letters = [""] + [column_letters(c) for c in range(1, widest + 1)]
+    styles: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    rows, heights = spec.rows, spec.heights
+    count = len(rows)
+    for number in range(1, max(count, max(heights, default=0)) + 1):
+        cells = rows[number - 1] if number <= count else ()
+        height = heights.get(number)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
         body = []
-        for column, cell in enumerate(cells, start=1):
+        column = 0
+        for cell in cells:
+            column += 1
             if cell is None:
                 continue
-            where = ref(number, column)
-            width = max(width, column)
-            body.append(_value(cell, where, style(cell.style)))
+            where = f"{letters[column]}{number}"
+            if column > width:
+                width = column
+            index = styles.get(cell.style)
+            if index is None:
+                index = styles[cell.style] = style(cell.style)
+            value = cell.value
+            if value.__class__ is str:
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = escape(value)
+                body.append(f'<c r="{where}" s="{index}" t="inlineStr"><is>'
+                            f'<t xml:space="preserve">{text}</t></is></c>')
+            elif value is None:
+                body.append(f'<c r="{where}" s="{index}"/>')
+            else:
+                body.append(_value(cell, where, index))
             if cell.link:
-                display = "" if cell.value is None else f" display={attr(str(cell.value))}"
+                display = "" if value is None else f" display={attr(str(value))}"
                 links.append(f'<hyperlink ref="{where}" location={attr(cell.link)}{display}/>')
         if body or attrs:
             out.append(f'<row r="{number}"{attrs}>{"".join(body)}</row>')
-    return "<sheetData>" + "".join(out) + "</sheetData>", width
+        if len(out) >= _CHUNK_ROWS:
+            chunks.append("".join(out).encode("utf-8"))
+            out.clear()
+    chunks.append(("".join(out) + "</sheetData>").encode("utf-8"))
+    return chunks, width
 
 
 def _page(spec: SheetSpec) -> str:
@@ -109,7 +149,7 @@ def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
     data, width = _rows(spec, style, links)
     last_row = max(len(spec.rows), 1)
     dimension = f"A1:{ref(last_row, max(width, 1))}" if width else "A1"
-    parts = [
+    head = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">',
         _sheet_pr(spec),
@@ -117,8 +157,8 @@ def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
         _views(spec),
         '<sheetFormatPr defaultRowHeight="15"/>',
         _cols(spec),
-        data,
     ]
+    parts = []
     if spec.protect:
         parts.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
                      'formatRows="0" autoFilter="0"/>')
@@ -131,7 +171,7 @@ def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
         parts.append(f"<hyperlinks>{''.join(links)}</hyperlinks>")
     parts.append(_page(spec))
     parts.append("</worksheet>")
-    return "".join(parts).encode("utf-8")
+    return b"".join(["".join(head).encode("utf-8"), *data, "".join(parts).encode("utf-8")])
 
 
 def defined_names(spec: SheetSpec) -> dict[str, str]:

@@ -6,8 +6,10 @@ lxml parser and serialised on save. Part names are zip member names (no leading 
 
 from __future__ import annotations
 
+import os
 import posixpath
 import zipfile
+import zlib
 from typing import BinaryIO, Callable
 
 from lxml import etree
@@ -122,6 +124,13 @@ class Package:
     def touch(self, name: str) -> None:
         self._dirty.add(name)
 
+    def settle(self, name: str) -> None:
+        """Serialise an edited part now and drop its tree (the bytes are what :meth:`save`
+        would write). A large workbook then holds one sheet's tree at a time, not all."""
+        if name in self._dirty and name in self._trees:
+            self._bytes[name] = serialise(self._trees.pop(name))
+            self._dirty.discard(name)
+
     def put_xml(self, name: str, root: etree._Element, content_type: str = "") -> None:
         self._bytes.pop(name, None)
         self._trees[name] = root
@@ -178,13 +187,70 @@ class Package:
         for part, rels in list(self._rels.items()):
             if not len(rels.root) and rels_name(part) in self._dirty:
                 self.remove(rels_name(part))
+        parts = [(name, self.read(name)) for name in self.names()]
+        packed = _deflate_large(parts, self._infos)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-            for name in self.names():
+            for name, data in parts:
                 old = self._infos.get(name)
                 info = zipfile.ZipInfo(name, old.date_time if old else (1980, 1, 1, 0, 0, 0))
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
                 info.external_attr = old.external_attr if old else 0o644 << 16
-                out.writestr(info, self.read(name))
+                if name in packed:
+                    _write_packed(out, info, data, packed.pop(name))
+                else:
+                    out.writestr(info, data)
+
+
+_PARALLEL_BYTES = 256 * 1024  # parts this large are deflated on worker threads
+
+
+def _deflate(data: bytes) -> bytes:
+    # What zipfile does for a ZIP_DEFLATED member at the default level, in one call.
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _deflate_large(parts: list[tuple[str, bytes]], infos: dict[str, zipfile.ZipInfo]
+                   ) -> dict[str, bytes]:
+    """Large deflated parts compressed in parallel (zlib releases the GIL): name -> bytes,
+    identical to what zipfile would write. Empty on a single core."""
+    large = [(name, data) for name, data in parts if len(data) >= _PARALLEL_BYTES
+             and (infos[name].compress_type if name in infos else zipfile.ZIP_DEFLATED)
+             == zipfile.ZIP_DEFLATED]
+    workers = min(len(large), os.cpu_count() or 1)
+    if workers < 2:
+        return {}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(zip((name for name, _ in large), pool.map(_deflate, (d for _, d in large))))
+
+
+class _Packed:
+    """A stand-in compressor that returns data deflated beforehand."""
+
+    def __init__(self, packed: bytes) -> None:
+        self.packed = packed
+
+    def compress(self, data: bytes) -> bytes:
+        packed, self.packed = self.packed, b""
+        return packed
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _write_packed(out: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, packed: bytes
+                  ) -> None:
+    """``out.writestr(info, data)`` with the deflating already done: zipfile still writes
+    the headers, the CRC and the sizes; only its compressor is swapped for the result."""
+    info.file_size = len(data)
+    with out.open(info, mode="w") as dest:
+        if getattr(dest, "_compressor", None) is None:  # not the zipfile we know: plain path
+            dest.write(data)
+            return
+        dest._compressor = _Packed(packed)
+        dest.write(data)
 
 
 class ContentTypes:

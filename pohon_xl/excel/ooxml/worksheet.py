@@ -7,12 +7,12 @@ right (our columns are usually the last ones) instead of searching the whole she
 from __future__ import annotations
 
 import bisect
-from xml.sax.saxutils import escape as _escape
 
 from lxml import etree
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import clean_text, column_of, ref, split_ref
+from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
 from pohon_xl.excel.ooxml.package import MAIN, MC, PARSER, q
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
