@@ -93,9 +93,10 @@ BUTTON_WIDTH_PX, BUTTON_HEIGHT_PX, BUTTON_GAP_PX = 150, 40, 10
 # VBA sources
 # ---------------------------------------------------------------------------------------------
 def macros_dir() -> Path:
-    """Where our VBA sources live: ``POHON_XL_MACROS``, else ``macros/`` of the checkout."""
+    """Where our VBA sources live: ``POHON_XL_MACROS``, else the package's ``macros/`` (the
+    repository's top-level ``macros/`` is a link to it, so a wheel ships the same files)."""
     override = os.environ.get("POHON_XL_MACROS")
-    folder = Path(override) if override else Path(__file__).resolve().parents[2] / "macros"
+    folder = Path(override) if override else Path(__file__).resolve().parent / "macros"
     if not (folder / MACRO_MODULES[0]).is_file():
         raise InputError(f"Sumber makro tidak ditemukan di {folder} (PohonKinerja.bas); "
                          "pasang pohon-xl dari repositorinya atau atur POHON_XL_MACROS.")
