@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -119,7 +118,8 @@ def big_workbook(folder: Path, rows: int, columns: int) -> Path:
     return rezip(src, folder / "big.xlsx", {"xl/worksheets/sheet1.xml": sheet.encode()})
 
 
-def test_ten_thousand_rows_patch_quickly(tmp_path):
+def test_ten_thousand_rows_patch_in_column_order(tmp_path):
+    # Correctness at scale only; the speed of this case is measured in benchmarks/.
     rows, columns = 10_000, 20
     src = big_workbook(tmp_path, rows, columns)
     edits = WorkbookEdits(
@@ -128,10 +128,7 @@ def test_ten_thousand_rows_patch_quickly(tmp_path):
                   for r in range(2, rows + 2)],
         marks=[CellMark(L1, r, 3, Severity.GALAT, "salah") for r in range(2, rows + 2, 50)],
     )
-    start = time.perf_counter()
     write_workbook(src, tmp_path / "out.xlsx", edits)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 3.0, elapsed  # ~0.6 s on a quiet machine; generous for shared CI
     with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     last = sheet[sheet.index(f'<row r="{rows + 1}"'):]
