@@ -16,6 +16,7 @@ from pohon_xl import __version__
 from pohon_xl.errors import InputError
 
 EXIT_UNPROCESSABLE = 2
+_ONE_SHOT = False  # set by run(), the console script: the process ends after one command
 
 
 def _fail(message: str) -> None:
@@ -127,11 +128,16 @@ def _common_options(func):
 
 def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
          nomenclature_path: Path | None, derive: bool) -> int:
+    import gc
+
     from pohon_xl.pipeline import paused_gc
 
     # The summary too runs with the cyclic collector paused: re-enabled right after the
     # run, it would walk every object of the result again while rich is imported (seconds
-    # on a large workbook).
+    # on a large workbook). From the command line (one workbook, then the process ends) it
+    # stays off: its first pass after the run would walk whatever the run left alive.
+    if _ONE_SHOT:
+        gc.disable()
     with paused_gc():
         return _run_paused(file, output, in_place, as_json, nomenclature_path, derive)
 
@@ -263,4 +269,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    global _ONE_SHOT
+    _ONE_SHOT = True
     sys.exit(main())

@@ -36,7 +36,7 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Report, Severity
@@ -253,7 +253,13 @@ def col_letter(index: int) -> str:
 
 
 def wrapped_count(lines: list[str], width: int = CHARS_PER_LINE) -> int:
-    return sum(max(1, len(textwrap.wrap(line, width, break_on_hyphens=False))) for line in lines)
+    return sum(_wrapped(line, width) for line in lines)
+
+
+@lru_cache(maxsize=1 << 16)
+def _wrapped(line: str, width: int) -> int:
+    """Lines of one wrapped text line (memoised: boxes repeat their lines)."""
+    return max(1, len(textwrap.wrap(line, width, break_on_hyphens=False)))
 
 
 @dataclass(frozen=True)
