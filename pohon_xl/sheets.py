@@ -8,6 +8,7 @@ touches a file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pohon_xl.findings import Severity
 
@@ -196,3 +197,13 @@ class WorkbookEdits:
     marks: list[CellMark] = field(default_factory=list)
     sheets: list[SheetSpec] = field(default_factory=list)  # added at the end, or replaced
     clear_marks: bool = True  # remove the marks and notes a previous run left
+
+
+@lru_cache(maxsize=4096)
+def column_letter(index: int) -> str:
+    """Excel's name of a 1-based column: 1 -> A, 27 -> AA."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

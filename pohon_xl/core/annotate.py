@@ -8,7 +8,15 @@ from collections import defaultdict
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan
-from pohon_xl.sheets import Cell, CellMark, PrintSetup, RowStatus, SheetSpec, WorkbookEdits
+from pohon_xl.sheets import (
+    Cell,
+    CellMark,
+    PrintSetup,
+    RowStatus,
+    SheetSpec,
+    WorkbookEdits,
+    column_letter,
+)
 
 LAPORAN_HEADERS = ("Kode", "Tingkat", "Sheet", "Baris", "Kolom", "ID", "Pesan", "Saran")
 _STATUS_OF = {Severity.GALAT: "Galat", Severity.PERINGATAN: "Peringatan", Severity.INFO: C.STATUS_OK}
@@ -79,17 +87,9 @@ def cell_marks(report: Report) -> list[CellMark]:
 
 def _cell_ref(finding: Finding) -> str:
     loc = finding.location
-    column = _column_letter(loc.column_index or 1)
+    column = column_letter(loc.column_index or 1)
     sheet = loc.sheet.replace("'", "''")
     return f"'{sheet}'!{column}{loc.row or 1}"
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def laporan_sheet(report: Report, present_sheets: set[str]) -> SheetSpec:

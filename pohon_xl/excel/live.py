@@ -44,7 +44,7 @@ from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawSheet, RawWorkbook, is_contract_workbook, parse_workbook
-from pohon_xl.sheets import POHON_STYLES, CellMark, SheetSpec, WorkbookEdits
+from pohon_xl.sheets import POHON_STYLES, CellMark, SheetSpec, WorkbookEdits, column_letter
 
 __all__ = [
     "REGISTRY_SHEET",
@@ -688,21 +688,13 @@ _FORMATS = {"fill", "bold", "font_color", "font_size", "number_format", "wrap", 
 MAX_ADDRESS = 250  # Excel's Range("…") takes at most 255 characters
 
 
-def _column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _address(op: Op) -> str:
     if op.kind == "height":
         return f"{op.row}:{op.row + op.nrows - 1}"
-    first = f"{_column_letters(op.col)}{op.row}"
+    first = f"{column_letter(op.col)}{op.row}"
     if op.nrows == 1 and op.ncols == 1:
         return first
-    return f"{first}:{_column_letters(op.col + op.ncols - 1)}{op.row + op.nrows - 1}"
+    return f"{first}:{column_letter(op.col + op.ncols - 1)}{op.row + op.nrows - 1}"
 
 
 def _batches(ops: Sequence[Op]) -> list[list[Op]]:

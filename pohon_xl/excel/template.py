@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pohon_xl.core.derive.common import col_letter
+from pohon_xl.sheets import column_letter
 from pohon_xl.core.derive.run import derive_all
 from pohon_xl.core.validate import validate
 from pohon_xl.excel.read import read_raw
@@ -36,7 +36,7 @@ def dump(sheet: SheetSpec) -> str:
     lines = [
         HEADER,
         f"# sheet: {sheet.name}",
-        "# widths: " + " ".join(f"{col_letter(c)}={w:g}" for c, w in sorted(sheet.widths.items())),
+        "# widths: " + " ".join(f"{column_letter(c)}={w:g}" for c, w in sorted(sheet.widths.items())),
         "# heights: " + " ".join(f"{r}={h:g}" for r, h in sorted(sheet.heights.items())),
         "# merges: " + " ".join(sheet.merges),
         f"# freeze: {sheet.freeze} · autofilter: {sheet.autofilter} · protect: {sheet.protect}",
@@ -47,7 +47,7 @@ def dump(sheet: SheetSpec) -> str:
         for c, cell in enumerate(row, start=1):
             if cell is not None and cell.value is not None:
                 value = json.dumps(cell.value, ensure_ascii=False)
-                lines.append(f"{col_letter(c)}{r}\t{cell.style}\t{value}")
+                lines.append(f"{column_letter(c)}{r}\t{cell.style}\t{value}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,7 +15,7 @@ from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node, Plan, Position
-from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
+from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 
 ROW_HEIGHT, LINE_HEIGHT = 15.0, 13.5  # points: a default row; a line of wrapped 11 pt text
 CHARS_PER_UNIT = 1.15  # average characters per unit of column width (pessimistic)
@@ -25,15 +25,6 @@ WRAPPING = frozenset({"text", "text_center", "header", "plain", "link", "galat",
 # Headers of the derived matrices that the input contract does not already name.
 ID_SASARAN = "ID Sasaran"
 PENANGGUNG_JAWAB = "Penanggung Jawab"
-
-
-def col_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def natural_key(text: str) -> tuple:
@@ -274,7 +265,7 @@ def table_sheet(
 ) -> SheetSpec:
     """A flat matrix: header row, frozen, filterable, printed landscape with the header."""
     rows: list[list[Cell | None]] = [[Cell(h, "header") for h in headers], *body]
-    last = f"{col_letter(len(headers))}{len(rows)}"
+    last = f"{column_letter(len(headers))}{len(rows)}"
     sheet = SheetSpec(
         name=name,
         rows=rows,

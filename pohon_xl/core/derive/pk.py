@@ -16,7 +16,6 @@ from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import (
     ROW_HEIGHT,
     Derivation,
-    col_letter,
     lines_height,
     money,
     natural_key,
@@ -27,7 +26,7 @@ from pohon_xl.core.derive.common import (
 from pohon_xl.findings import Finding
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node, Position
-from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
+from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 
 WIDTHS = (5, 12, 22, 33, 10, 13)  # No | Sasaran (B:C) | Indikator | Satuan | Target
 LAST_COL = len(WIDTHS)
@@ -199,7 +198,7 @@ def _at_position(ctx: Derivation, rule: F.DerivationRule, position: Position | N
     return rule.at(sheet, position.row, column, index, code=code, name=name, reason=reason)
 
 
-_LETTERS = tuple(col_letter(c) for c in range(LAST_COL + 1))  # "", "A", … "F"
+_LETTERS = tuple(column_letter(c) for c in range(LAST_COL + 1))  # "", "A", … "F"
 
 
 class Page:
@@ -436,7 +435,7 @@ def pk(ctx: Derivation) -> SheetSpec:
             break
     if ctx.pk_year is None:
         page.add(_whole("PK tidak dibuat: Tahun PK di sheet Identitas kosong atau tidak valid."))
-    area = f"A1:{col_letter(LAST_COL)}{max(page.last, 1)}"
+    area = f"A1:{column_letter(LAST_COL)}{max(page.last, 1)}"
     return SheetSpec(
         name=C.PK,
         rows=page.rows,

@@ -43,7 +43,7 @@ from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import format_number
 from pohon_xl.model.plan import Node, Plan
-from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec
+from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec, column_letter
 
 __all__ = [
     "BOX_COLS",
@@ -243,15 +243,6 @@ def level_label(level: int) -> str:
     return f"L{level} {spec.title}" if spec else f"L{level}"
 
 
-def col_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def wrapped_count(lines: list[str], width: int = CHARS_PER_LINE) -> int:
     return sum(_wrapped(line, width) for line in lines)
 
@@ -416,7 +407,7 @@ class _Grid:
             for c in range(c0, c1 + 1):
                 self.cells[(r, c)] = cell if (r, c) == (r0, c0) else Cell(None, cell.style)
         if (r0, c0) != (r1, c1):
-            self.merges.append(f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}")
+            self.merges.append(f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}")
 
     def vline(self, row: int, col: int) -> None:
         self.lines[(row, col)].add("v")
@@ -427,7 +418,7 @@ class _Grid:
     def rows(self) -> list[list[Cell | None]]:
         for (r, c), kinds in self.lines.items():
             if (r, c) in self.cells:  # pragma: no cover - the layout never lets this happen
-                raise AssertionError(f"connector over a box at {col_letter(c)}{r}")
+                raise AssertionError(f"connector over a box at {column_letter(c)}{r}")
             style = "line_vh" if kinds == {"v", "h"} else ("line_v" if "v" in kinds else "line_h")
             self.cells[(r, c)] = Cell(None, style)
         last_row = max((r for r, _ in self.cells), default=0)
@@ -514,7 +505,7 @@ class _Painter:
                 landscape=True,
                 paper="A3",
                 fit_to_width=True,
-                area=f"A1:{col_letter(widest)}{last_row}",
+                area=f"A1:{column_letter(widest)}{last_row}",
                 row_breaks=_row_breaks(sections, grid.heights, _widths(widest)),
             ),
             tab_color=POHON_STYLES["head_l1"]["fill"],
