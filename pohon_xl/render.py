@@ -44,6 +44,8 @@ def print_summary(outcome: Outcome, derive: bool = False) -> None:
         table.add_row(_level_name(level), *(str(level_counts.get(s, 0)) for s in Severity))
     table.add_row("Jumlah", *(str(counts.get(s, 0)) for s in Severity), style="bold")
     console.print(table)
+    if not report.findings:
+        console.print("[green]Tidak ada temuan: semua aturan terpenuhi.[/]")
     for finding in report.findings[:FIRST_FINDINGS]:
         loc = finding.location
         where = f"{loc.sheet}" + (f" baris {loc.row}" if loc.row else "")
