@@ -16,6 +16,7 @@ from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
+from pohon_xl.excel.ooxml.splice import SplicedSheet, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
     CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, parse_xml, rels_name,
 )
@@ -30,6 +31,10 @@ from pohon_xl.sheets import CellMark, RowStatus, WorkbookEdits
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
+# Level sheets get their Status/Catatan cells spliced in as bytes (ooxml.splice) when the
+# sheet allows it, instead of a round trip of the whole sheet through lxml. Tests turn it
+# off to compare both paths.
+FAST_SPLICE = True
 
 
 def patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
@@ -131,6 +136,8 @@ class _Patcher:
 
     def _patch_sheet(self, entry: SheetEntry, columns: tuple[int, int] | None,
                      statuses: list[RowStatus], marks: list[CellMark]) -> None:
+        if FAST_SPLICE and columns and self._splice_sheet(entry, columns, statuses, marks):
+            return
         root = self.package.xml(entry.part)
         sheet = SheetEditor(root, entry.name)
         if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
@@ -143,6 +150,62 @@ class _Patcher:
             cell.set("s", str(self._marked_style(sheet.style_of(cell), severity)))
         sheet.extend_dimension()
         self.stale_calc_chain |= sheet.formula_removed
+        self._notes_and_state(entry, root, grouped)
+        self.package.settle(entry.part)  # done with this sheet: free its tree
+
+    def _splice_sheet(self, entry: SheetEntry, columns: tuple[int, int],
+                      statuses: list[RowStatus], marks: list[CellMark]) -> bool:
+        """What the tree path does, on the sheet's bytes; False (nothing done) when the
+        sheet needs the tree path."""
+        data = self.package.raw(entry.part)
+        if data is None:
+            return False
+        try:
+            sheet = SplicedSheet(data)
+        except Unsupported:
+            return False
+        if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
+            sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
+        status_col, note_col = columns
+        header = self.styles.named("header")
+        puts = {1: {status_col: text_cell(1, status_col, STATUS, header),
+                    note_col: text_cell(1, note_col, CATATAN, header)}}
+        statuses = [s for s in statuses if s.row >= 2]  # row 1 holds the headers
+        text = self.styles.named("text")
+        for status in statuses:
+            style = self.styles.named(STATUS_STYLES.get(status.status, "text"))
+            row = puts.setdefault(status.row, {})
+            row[status_col] = text_cell(status.row, status_col, status.status, style)
+            row[note_col] = text_cell(status.row, note_col, status.notes, text)
+        editor = sheet.editor
+        editor.ensure_width(status_col, STATUS_WIDTH)
+        editor.ensure_width(note_col, CATATAN_WIDTH)
+        grouped = _group(marks)
+        mark_rows: dict[int, list[int]] = defaultdict(list)
+        for row_number, column in grouped:
+            mark_rows[row_number].append(column)
+        try:
+            marked = sheet.splice({status_col, note_col}, puts, mark_rows)
+        except Unsupported:
+            return False
+        # The same maxima the tree path reaches: new header cells, the status cells, new
+        # cells for marks.
+        found = [(1, c) for c in columns if c not in sheet.header_present]
+        if statuses:
+            found.append((max(s.row for s in statuses), max(columns)))
+        found += [(r, c) for r, c, _, created in marked if created]
+        if found:
+            editor.max_row = max(r for r, _ in found)
+            editor.max_col = max(c for _, c in found)
+        sheet.set_mark_styles([self._marked_style(style, grouped[(r, c)][0])
+                               for r, c, style, _ in marked])
+        editor.extend_dimension()
+        self.stale_calc_chain |= sheet.formula_removed
+        self._notes_and_state(entry, sheet.root, grouped)
+        self.package.put_bytes(entry.part, sheet.to_bytes())
+        return True
+
+    def _notes_and_state(self, entry: SheetEntry, root, grouped) -> None:
         notes_needed = grouped or (self.edits.clear_marks and self._has_notes(entry.part))
         if notes_needed:
             notes = SheetNotes(self.package, entry.part, root, self._taken_blocks())
@@ -155,7 +218,6 @@ class _Patcher:
             self.state.sheets.add(entry.part)
         elif self.edits.clear_marks:
             self.state.sheets.discard(entry.part)
-        self.package.settle(entry.part)  # done with this sheet: free its tree
 
     def _status_columns(self, sheet: SheetEditor, columns: tuple[int, int],
                         statuses: Iterable[RowStatus]) -> None:

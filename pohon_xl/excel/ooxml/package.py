@@ -111,6 +111,12 @@ class Package:
             return serialise(self._trees[name])
         return self._bytes[name]
 
+    def raw(self, name: str) -> bytes | None:
+        """The part's bytes as read, or None when it has a tree (or does not exist)."""
+        if name in self._trees or name in self._dirty:
+            return None
+        return self._bytes.get(name)
+
     def xml(self, name: str, edit: bool = True) -> etree._Element:
         """The parsed part; with ``edit`` it is written from this tree on save."""
         if name not in self._trees:

@@ -1,0 +1,303 @@
+"""The Status/Catatan columns spliced into a worksheet's XML as bytes, without a tree of it.
+
+A level sheet of 100 000 rows costs seconds to parse and serialise through lxml, only to
+add two cells per row. Here the part is cut in three: what comes before ``<sheetData>``
+and what comes after it are parsed as one small tree (dimension, cols, legacyDrawing… —
+edited with the same code as the tree path), and the rows in between stay bytes: one pass
+finds each ``<row>`` with ``bytes.find``, looks at its cells from the right (our columns
+are usually the last ones, user columns may follow them), drops our old cells and puts the
+new ones at their column's place.
+
+Anything this pass is not sure about raises :class:`Unsupported` before any side effect,
+and the caller takes the tree path: prefixed SpreadsheetML (``<x:row>``), a declared
+encoding other than UTF-8, a DOCTYPE, comments, CDATA or processing instructions inside
+``sheetData``, rows or cells without ``r``, rows out of order, single-quoted or spaced
+attributes on a tag we read, anything but cells where cells are expected, a shared formula
+in our columns.
+"""
+
+from __future__ import annotations
+
+import re
+from lxml import etree
+
+from pohon_xl.excel.ooxml.cellref import clean_text, column_index, ref
+from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
+from pohon_xl.excel.ooxml.package import MAIN, PARSER, q, serialise
+from pohon_xl.excel.ooxml.worksheet import SheetEditor
+
+__all__ = ["Unsupported", "SplicedSheet", "text_cell"]
+
+_PLACEHOLDER = b'<sheetData pohonXlSplice="1"/>'
+_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)""")
+_ROW_R = re.compile(rb'\sr="(\d+)"')
+_CELL_R = re.compile(rb'<c [^>]*?(?<=\s)r="([A-Z]{1,3})(\d+)"')
+_STYLE = re.compile(rb'\ss="(\d*)"')
+_SPANS = re.compile(rb'\sspans="[^"]*"')
+_CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
+# Cell starts other than "<c " (no r, or odd whitespace), prefixed elements, markup
+# declarations (comments, CDATA) and processing instructions: all for the tree path.
+_ODD = re.compile(rb"<c[\t\r\n/>]|<[A-Za-z_][\w.-]*:|<!|<\?")
+
+
+class Unsupported(Exception):
+    """The sheet needs the tree path."""
+
+
+def text_cell(row: int, column: int, text: str, style: int) -> bytes:
+    """The same cell :meth:`SheetEditor.put_texts` writes: an inline string, or blank."""
+    if text:
+        return (f'<c r="{ref(row, column)}" s="{style}" t="inlineStr"><is><t xml:space='
+                f'"preserve">{_escape(clean_text(text))}</t></is></c>').encode()
+    return f'<c r="{ref(row, column)}" s="{style}"/>'.encode()
+
+
+def _with_style(cell: bytes, style: int) -> bytes:
+    gt = cell.find(b">")
+    found = _STYLE.search(cell, 0, gt)
+    if found:
+        return b"%ss=\"%d\"%s" % (cell[:found.start() + 1], style, cell[found.end():])
+    return b'<c s="%d"%s' % (style, cell[2:])
+
+
+def _style_of(cell: bytes) -> int:
+    found = _STYLE.search(cell, 0, cell.find(b">"))
+    return int(found.group(1) or 0) if found else 0
+
+
+def _check_tag(tag: bytes) -> None:
+    if b"'" in tag or b" =" in tag or b"= " in tag:
+        raise Unsupported("attribute quoting")
+
+
+class SplicedSheet:
+    """One worksheet part: a small tree without rows (``root``, ``editor``) and the rows as
+    bytes (``body``)."""
+
+    def __init__(self, data: bytes) -> None:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise Unsupported("UTF-16")
+        declared = _ENCODING.match(data[:300])
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+            raise Unsupported("encoding")
+        start = data.find(b"<sheetData")
+        if start < 0:
+            raise Unsupported("no sheetData")
+        if b"<!DOCTYPE" in data[:start]:
+            raise Unsupported("DOCTYPE")
+        gt = data.find(b">", start)
+        tag = data[start:gt + 1]
+        if tag == b"<sheetData/>":
+            body, end = b"", gt + 1
+        elif tag == b"<sheetData>":
+            close = data.find(b"</sheetData>", gt)
+            if close < 0:
+                raise Unsupported("unclosed sheetData")
+            body, end = data[gt + 1:close], close + len(b"</sheetData>")
+        else:
+            raise Unsupported("sheetData with attributes")
+        head, tail = data[:start], data[end:]
+        if b"sheetData" in tail or _ODD.search(body):
+            raise Unsupported("odd sheetData")
+        try:
+            root = etree.fromstring(head + _PLACEHOLDER + tail, PARSER)
+        except etree.XMLSyntaxError:
+            raise Unsupported("XML") from None
+        holder = root.find(q("sheetData"))
+        if (holder is None or holder.getparent() is not root
+                or holder.get("pohonXlSplice") != "1" or holder.nsmap.get(None) != MAIN):
+            raise Unsupported("namespaces")
+        self.root, self.body = root, body
+        self.editor = SheetEditor(root, "")  # dimension, cols: the tree path's own code
+        self.formula_removed = False
+
+    # -- the rows ----------------------------------------------------------------------------
+    def restyle(self, mapping: dict[int, int]) -> None:
+        """Cells styled ``old`` back to ``mapping[old]`` (what :meth:`SheetEditor.restyle`
+        does)."""
+        if not mapping:
+            return
+        olds = b"|".join(str(old).encode() for old in sorted(mapping))
+        pattern = re.compile(rb'(<c\b[^>]*?\ss=")(' + olds + rb')"')
+        self.body = pattern.sub(
+            lambda m: b'%s%d"' % (m.group(1), mapping[int(m.group(2))]), self.body)
+
+    def splice(self, columns: set[int], puts: dict[int, dict[int, bytes]],
+               marks: dict[int, list[int]]) -> list[tuple[int, int, int, bool]]:
+        """Drop every cell of ``columns``, put ``puts[row][column]`` (cell bytes) and make
+        sure the cells ``marks[row]`` exist (a new one styled ``row_style(column)`` unless
+        its row has a custom format: then the row's).
+
+        Returns the marked cells as (row, column, current style, created), in order; their
+        bytes are chunks of ``self._chunks`` until :meth:`set_mark_styles`. Sets
+        ``header_present``: which of ``columns`` row 1 already had.
+        """
+        body = self.body
+        needed = sorted(set(puts) | set(marks))
+        chunks: list[bytes] = []
+        marked: list[tuple[int, int, int, bool]] = []
+        self._mark_chunks: list[int] = []
+        self.header_present: set[int] = set()
+        pos, scan, wanted, previous = 0, 0, 0, 0
+        n_needed = len(needed)
+
+        def new_rows(below: int) -> None:  # rows to create before row ``below``
+            nonlocal wanted
+            while wanted < n_needed and needed[wanted] < below:
+                number = needed[wanted]
+                chunks.append(b'<row r="%d">' % number)
+                self._row_cells(chunks, marked, number, [], puts.get(number, {}),
+                                marks.get(number, ()), set(), None)
+                chunks.append(b"</row>")
+                wanted += 1
+
+        lowest_ours = min(columns)
+        find = body.find
+        while True:
+            start = find(b"<row", scan)
+            if start < 0:
+                break
+            gt = find(b">", start)
+            if gt < 0:
+                raise Unsupported("unclosed row")
+            tag = body[start:gt + 1]
+            if tag[4:5] not in (b" ", b">", b"/"):
+                raise Unsupported("not a row")
+            if body[scan:start].strip():
+                raise Unsupported("something between rows")
+            found = _ROW_R.search(tag)
+            if not found:
+                raise Unsupported("row without r")
+            number = int(found.group(1))
+            if number <= previous:
+                raise Unsupported("rows out of order")
+            previous = number
+            if tag.endswith(b"/>"):
+                content_start = content_end = gt
+                row_end = scan = gt + 1
+            else:
+                content_end = find(b"</row>", gt)
+                if content_end < 0:
+                    raise Unsupported("unclosed row")
+                content_start, row_end = gt + 1, content_end + 6
+            scan = row_end
+            if wanted < n_needed and needed[wanted] < number:
+                chunks.append(body[pos:start])
+                pos = start
+                new_rows(number)
+            row_puts, row_marks = {}, ()
+            if wanted < n_needed and needed[wanted] == number:
+                row_puts, row_marks = puts.get(number, {}), marks.get(number, ())
+                wanted += 1
+            lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
+            # The cells from the right, down to the first one left of every column we touch.
+            right: list[tuple[int, int, int]] = []
+            limit = content_end
+            split = content_start
+            p = body.rfind(b"<c ", content_start, limit)
+            while p >= 0:
+                cell = _CELL_R.match(body, p)
+                if not cell or cell.end() > limit:
+                    raise Unsupported("cell without r")
+                column = column_index(cell.group(1).decode())
+                close = find(b">", p)
+                end = close + 1 if body[close - 1] == 47 else find(b"</c>", close) + 4
+                if end < 4 or end > limit or body[end:limit].strip():
+                    raise Unsupported("not a cell")
+                if right and column >= right[-1][0]:
+                    raise Unsupported("cells out of order")
+                if column < lowest:
+                    split = end
+                    break
+                right.append((column, p, end))
+                limit = p
+                p = body.rfind(b"<c ", content_start, limit)
+            else:
+                if body[content_start:limit].strip():
+                    raise Unsupported("not a cell")
+            if not right and not row_puts and not row_marks:
+                continue  # nothing of ours in this row
+            kept: list[tuple[int, bytes]] = []
+            for column, p, end in reversed(right):
+                cell = body[p:end]
+                if column in columns:
+                    if b"<f" in cell:
+                        if b"shared" in cell:
+                            raise Unsupported("formula in our columns")
+                        self.formula_removed = True
+                else:
+                    kept.append((column, cell))
+            _check_tag(tag)
+            present = {column for column, _, _ in right}
+            if number == 1:
+                self.header_present = present & columns
+            custom = row_style_attr(tag) if row_marks else None
+            chunks.append(body[pos:start])
+            if tag.endswith(b"/>"):  # <row …/>: open it
+                chunks.append(tag[:-2].rstrip() + b">")
+            else:
+                chunks.append(tag)
+            head_index = len(chunks) - 1
+            chunks.append(body[content_start:split])
+            inserted = self._row_cells(chunks, marked, number, kept, row_puts, row_marks,
+                                       present, custom)
+            chunks.append(b"</row>")
+            if inserted and b"spans=" in tag:  # an optional hint that would now be stale
+                chunks[head_index] = _SPANS.sub(b"", chunks[head_index], count=1)
+            pos = row_end
+        if body[scan:].strip():
+            raise Unsupported("something after the rows")
+        if wanted < n_needed:
+            chunks.append(body[pos:])
+            pos = len(body)
+            new_rows(needed[-1] + 1)
+        chunks.append(body[pos:])
+        self._chunks = chunks
+        return marked
+
+    def _row_cells(self, chunks: list[bytes], marked: list, number: int,
+                   kept: list[tuple[int, bytes]], row_puts: dict[int, bytes],
+                   row_marks, present: set[int], custom: str | None) -> bool:
+        """Append the row's cells right of the split; True when a cell was added."""
+        cells = dict(kept)
+        cells.update(row_puts)
+        inserted = any(column not in present for column in row_puts)
+        for column in row_marks:
+            if column not in cells:
+                style = custom if custom is not None else self.editor._column_style(column)
+                cells[column] = (b'<c r="%s" s="%s"/>' % (ref(number, column).encode(),
+                                                          style.encode()) if style
+                                 else b'<c r="%s"/>' % ref(number, column).encode())
+                marked.append((number, column, _style_of(cells[column]), True))
+                inserted = True
+            else:
+                cell = cells[column]
+                _check_tag(cell[:cell.find(b">")])
+                marked.append((number, column, _style_of(cell), False))
+        mark_set = set(row_marks)
+        for column in sorted(cells):
+            if column in mark_set:
+                self._mark_chunks.append(len(chunks))
+            chunks.append(cells[column])
+        return inserted
+
+    def set_mark_styles(self, styles: list[int]) -> None:
+        for index, style in zip(self._mark_chunks, styles, strict=True):
+            self._chunks[index] = _with_style(self._chunks[index], style)
+
+    # -- writing back ------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        body = b"".join(self._chunks) if hasattr(self, "_chunks") else self.body
+        head, found, tail = serialise(self.root).partition(_PLACEHOLDER)
+        if not found:  # cannot happen: the placeholder is an element of the root
+            raise RuntimeError("sheetData placeholder lost")
+        middle = b"<sheetData>" + body + b"</sheetData>" if body else b"<sheetData/>"
+        return head + middle + tail
+
+
+def row_style_attr(tag: bytes) -> str | None:
+    """The style a new cell takes from its row (``customFormat``), or None."""
+    if not _CUSTOM_FORMAT.search(tag):
+        return None
+    found = _STYLE.search(tag)
+    return found.group(1).decode() if found else ""
