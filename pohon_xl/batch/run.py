@@ -10,7 +10,13 @@ Two parallel phases over the submissions, with the pure cross-workbook checks in
    findings, write the returned workbook and the reply e-mail; their bytes come back and
    the parent writes them under OUTDIR (workers never write outside their temp folder, so
    remote Dask workers need no shared disk).
-4. The consolidated workbook (parent): the merged plan, ``derive_all`` over it, `Rekap`.
+4. The consolidated workbook: the merged plan, ``derive_all`` over it, `Rekap`. With a
+   pool it is built by :func:`consolidate_job` in a worker, submitted right after the cross
+   checks (before the phase 3 jobs) with the findings each file has then, so that it runs
+   while the other workers finish the files; its bytes are used only when every file's
+   final findings and `Rekap` row turn out equal to what it was given (the derivations may
+   add findings); otherwise, or when that job fails, the parent builds it, as with
+   ``jobs=1``. The parent writes it under OUTDIR either way.
 
 Workers are a :class:`ProcessPoolExecutor` (``jobs``), a Dask scheduler (``dask``; the same
 job functions, files sent as bytes), or the parent itself with ``jobs=1``. The outputs do
@@ -172,10 +178,38 @@ def _finish_job(job: FinishJob) -> Finished:
     return Finished(job.index, report.findings, workbook, email, [s.name for s in derived])
 
 
+@dataclass(frozen=True)
+class ConsolidateJob:
+    """Everything the consolidated workbook is made of (a pure function of these)."""
+
+    index: int  # -1: not a submission
+    name: str  # the workbook's file name
+    rows: tuple[RekapRow, ...]
+    findings: tuple[Finding, ...]  # every file's findings, in item order
+    general: tuple[Finding, ...]
+    plans: tuple[Plan, ...]
+    instansi: str
+
+
+def consolidate_job(job: ConsolidateJob) -> bytes:
+    """Phase 4 in a worker: the consolidated workbook's bytes."""
+    from pohon_xl.pipeline import paused_gc
+
+    from .xlsx import render_new
+
+    with paused_gc():
+        sheets, title, charts = _consolidated_sheets(job)
+        return render_new(job.name, sheets, title=title, charts=charts)
+
+
 # --- runners -------------------------------------------------------------------------------
 class Runner(Protocol):
     def map(self, fn: Callable[[J], R], jobs: list[J], crashed: Callable[[J, str], R]
             ) -> Iterator[R]: ...
+
+    def start(self, fn: Callable[[J], R], job: J) -> Callable[[], R] | None:
+        """Run ``fn(job)`` alongside the next ``map``; None when it runs nowhere but here."""
+        ...
 
     def close(self) -> None: ...
 
@@ -186,6 +220,9 @@ class InlineRunner:
     def map(self, fn, jobs, crashed):
         for job in jobs:
             yield fn(job)
+
+    def start(self, fn, job):
+        return None
 
     def close(self) -> None:
         pass
@@ -215,17 +252,23 @@ class ProcessRunner:
         pending = iter(jobs)
         running: dict[Future, object] = {}
         leftover: list = []
-        broken = False
 
-        def fill() -> None:
+        def fill() -> bool:
+            """False when the pool is broken (a job started with :meth:`start` may break it
+            while no job of this map is running)."""
             while len(running) < 2 * self.workers:
                 job = next(pending, None)
                 if job is None:
-                    return
-                running[self._pool().submit(fn, job)] = job
+                    return True
+                try:
+                    running[self._pool().submit(fn, job)] = job
+                except BrokenProcessPool:
+                    leftover.append(job)
+                    return False
+            return True
 
-        fill()
-        while running:
+        broken = not fill()
+        while running and not broken:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: running[f].index):
                 job = running.pop(future)
@@ -234,12 +277,12 @@ class ProcessRunner:
                 except BrokenProcessPool:
                     broken = True
                     leftover.append(job)
-            if broken:
-                leftover += list(running.values()) + list(pending)
-                running.clear()
-                self.close()
-                break
-            fill()
+            if not broken:
+                broken = not fill()
+        if broken:
+            leftover += list(running.values()) + list(pending)
+            running.clear()
+            self.close()
         for job in sorted(leftover, key=lambda j: j.index):
             with ProcessPoolExecutor(1, mp_context=self.context) as single:
                 try:
@@ -247,6 +290,15 @@ class ProcessRunner:
                 except BrokenProcessPool:
                     yield crashed(job, "proses pemeriksa berhenti mendadak (berkas mungkin "
                                        "rusak atau terlalu besar)")
+
+    def start(self, fn, job):
+        """Submitted ahead of the next ``map``'s jobs, so a worker takes it first. Should a
+        worker die, it breaks like those jobs; its result() then raises and the caller
+        does the work itself."""
+        try:
+            return self._pool().submit(fn, job).result
+        except BrokenProcessPool:
+            return None
 
     def close(self) -> None:
         if self.pool is not None:
@@ -301,6 +353,17 @@ class DaskRunner:
             future.release()
             yield result
             submit()
+
+    def start(self, fn, job):
+        future = self.client.submit(fn, job, pure=False)
+
+        def result():
+            try:
+                return future.result()
+            finally:
+                future.release()
+
+        return result
 
     def close(self) -> None:
         self.client.close()
@@ -444,13 +507,50 @@ class _Batch:
             self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
         first = batch.body or (plans[0] if plans else Plan())
         self.instansi = first.identity.text(C.KEY_INSTANSI)
-        self.finish(batch, cross)
-        files = self.results()
         general = [f for f in cross if not f.source]
+        finish_jobs = self.finish_jobs(batch, cross)
+        guess = self.consolidate_job(finish_jobs, general, plans)
+        early = self.runner.start(consolidate_job, guess)
+        self.finish(finish_jobs)
+        files = self.results()
         self.progress.phase("Menyusun konsolidasi", 1)
-        path = _write_consolidated(self.outdir, files, general, plans, self.instansi)
+        final = self.consolidate_job_of(files, general, plans)
+        data = None
+        if early is not None and final == guess:  # else a derivation changed a file's
+            try:                                   # findings or Rekap row: not waited for
+                data = early()
+            except Exception:  # noqa: BLE001 - a crashed worker: build it here, as jobs=1
+                data = None
+        if data is None:
+            data = _consolidated_bytes(final)
+        path = _write(self.outdir / final.name, data)
         self.progress.advance(path.name)
         return BatchResult(files, general, path, skipped)
+
+    def consolidate_job(self, finish_jobs: list[FinishJob], general: list[Finding],
+                        plans: list[Plan]) -> ConsolidateJob:
+        """The consolidation's inputs as they will be if no file's derivation adds a
+        finding and every file is written: what phase 3 leaves unchanged in that case."""
+        own = {job.index: Report(list(job.findings)).findings for job in finish_jobs}
+        rows, findings = [], []
+        for index, item in enumerate(self.items):
+            if index in own:
+                plan = self.analysed[index].plan
+                rows.append(self.rekap_row(item, plan, own[index]))
+                findings += own[index]
+            else:
+                rows.append(rekap_row(item.name, None, [], item.sender, self.problems[index]))
+        return self._consolidate_job(rows, findings, general, plans)
+
+    def consolidate_job_of(self, files: list[FileResult], general: list[Finding],
+                           plans: list[Plan]) -> ConsolidateJob:
+        return self._consolidate_job([f.row for f in files],
+                                     [x for f in files for x in f.findings], general, plans)
+
+    def _consolidate_job(self, rows: list[RekapRow], findings: list[Finding],
+                         general: list[Finding], plans: list[Plan]) -> ConsolidateJob:
+        return ConsolidateJob(-1, consolidated_name(self.instansi), tuple(rows),
+                              tuple(findings), tuple(general), tuple(plans), self.instansi)
 
     def analyse(self, usable: list[int]) -> None:
         """Phase 1: read and validate each usable file alone."""
@@ -476,8 +576,7 @@ class _Batch:
             attachment_name=item.filename,
         )
 
-    def finish(self, batch: Batch, cross: list[Finding]) -> None:
-        """Phase 2: derive and write each file with its own and its cross findings."""
+    def finish_jobs(self, batch: Batch, cross: list[Finding]) -> list[FinishJob]:
         by_source: dict[str, list[Finding]] = {}
         for finding in cross:
             by_source.setdefault(finding.source, []).append(finding)
@@ -490,6 +589,10 @@ class _Batch:
                                   findings=tuple(own + by_source.get(item.name, [])),
                                   reply=self.reply_for(item, plan),
                                   superiors=outside_superiors(plan, batch)))
+        return jobs
+
+    def finish(self, jobs: list[FinishJob]) -> None:
+        """Phase 3: derive and write each file with its own and its cross findings."""
         returned_dir, replies_dir = self.outdir / RETURNED_DIR, self.outdir / REPLIES_DIR
         returned_dir.mkdir(exist_ok=True)
         replies_dir.mkdir(exist_ok=True)
@@ -508,6 +611,13 @@ class _Batch:
                 _write(replies_dir / f"{item.filename}.eml", done.email or b""),
             )
 
+    def rekap_row(self, item: InboxItem, plan: Plan, findings: list[Finding]) -> RekapRow:
+        email_cell = plan.identity.text(C.KEY_EMAIL)
+        note = "" if recipients(email_cell, item.sender)[0] else (
+            "Alamat balasan tidak diketahui (isi Email di Identitas).")
+        return rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
+                         note=note)
+
     def results(self) -> list[FileResult]:
         """One result per submission, in item order; replies for the unreadable ones."""
         files: list[FileResult] = []
@@ -524,34 +634,27 @@ class _Batch:
                 continue
             assert plan is not None
             findings = self.findings[index]
-            email_cell = plan.identity.text(C.KEY_EMAIL)
-            note = "" if recipients(email_cell, item.sender)[0] else (
-                "Alamat balasan tidak diketahui (isi Email di Identitas).")
-            row = rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
-                            note=note)
+            row = self.rekap_row(item, plan, findings)
             returned, reply = self.outputs[index]
             files.append(FileResult(item, row, findings, returned, reply))
         return files
 
 
-def _write_consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
-                        plans: list[Plan], instansi: str) -> Path:
-    from pohon_xl.pipeline import paused_gc
-
-    with paused_gc():
-        return _consolidated(outdir, files, general, plans, instansi)
+def _consolidated_bytes(job: ConsolidateJob) -> bytes:
+    """The consolidated workbook, built here (``jobs=1``, or when the early one is unusable)."""
+    return consolidate_job(job)
 
 
-def _consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
-                  plans: list[Plan], instansi: str) -> Path:
+def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     from pohon_xl.core.derive.run import derive_all
 
-    from .xlsx import BarChart, write_new
+    from .xlsx import BarChart
 
+    plans = list(job.plans)
     batch = arrange(plans)
     cons = consolidate(batch)
     by_source = {p.source: p for p in plans}
-    all_findings = [f for result in files for f in result.findings]
+    all_findings = list(job.findings)
     report = cons.report(all_findings, by_source)
     derived = []
     if plans:
@@ -559,10 +662,11 @@ def _consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
                                      report)
         # _extra: the derivation's own findings on the merged tree repeat what each office's
         # returned workbook already lists; the consolidated report keeps the offices' lists.
-    rows = [f.row for f in files]
+    rows = list(job.rows)
+    general = list(job.general)
     sheets = [rekap_sheet(rows, general), identitas_sheet(cons, batch), jabatan_sheet(cons)]
     sheets += [level_sheet(cons, spec, report) for spec in C.LEVELS]
-    sheets.append(laporan_sheet(list(general) + all_findings, cons, by_source))
+    sheets.append(laporan_sheet(general + all_findings, cons, by_source))
     sheets += derived
     chart = BarChart(
         sheet=REKAP, title="Temuan per perangkat daerah",
@@ -570,8 +674,4 @@ def _consolidated(outdir: Path, files: list[FileResult], general: list[Finding],
         series_columns=((6, "C00000"), (7, "FFC000"), (8, "5B9BD5")),
         first_row=2, last_row=len(rows) + 1, anchor="L2",
     )
-    path = outdir / consolidated_name(instansi)
-    write_new(path, sheets, title=f"Konsolidasi pohon kinerja {instansi}".strip(),
-              charts=[chart])
-    return path
-
+    return sheets, f"Konsolidasi pohon kinerja {job.instansi}".strip(), [chart]

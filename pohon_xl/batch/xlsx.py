@@ -5,6 +5,7 @@ the same bytes."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -108,7 +109,7 @@ def write_new(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
     for spec in sheets:
         sheet = book.add_worksheet(spec.name)
         worksheets[spec.name] = sheet
-        _write_sheet(sheet, spec, fmt)
+        _write_sheet(sheet, spec, fmt, formats)
     for chart_spec in charts:
         _add_chart(book, worksheets[chart_spec.sheet], chart_spec)
     try:
@@ -116,6 +117,18 @@ def write_new(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def render_new(name: str, sheets: Sequence[SheetSpec], *, title: str = "",
+               charts: Sequence[BarChart] = ()) -> bytes:
+    """The bytes :func:`write_new` writes for a workbook called ``name`` (same bytes: it
+    writes them in a temp folder; used by batch workers, which never write into OUTDIR)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pohon-xl-") as tmp:
+        target = Path(tmp) / name
+        write_new(target, sheets, title=title, charts=charts)
+        return target.read_bytes()
 
 
 def _write_cell(sheet, row: int, col: int, cell: Cell, fmt) -> None:
@@ -134,22 +147,59 @@ def _write_cell(sheet, row: int, col: int, cell: Cell, fmt) -> None:
         sheet.write_string(row, col, str(value), style)
 
 
-def _write_sheet(sheet, spec: SheetSpec, fmt) -> None:
+def _write_cells(sheet, spec: SheetSpec, fmt, formats: dict[str, object]) -> None:
+    """What :func:`_write_cell` does for every cell, with XlsxWriter's undecorated methods
+    (the public ones only add an A1-notation check per call) and the formats looked up in
+    ``formats`` first: the same calls in the same order, so the same bytes."""
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
+    write_blank = getattr(sheet, "_write_blank", sheet.write_blank)
     for r, row in enumerate(spec.rows):
         for c, cell in enumerate(row):
-            if cell is not None:
+            if cell is None:
+                continue
+            if cell.link:
                 _write_cell(sheet, r, c, cell, fmt)
+                continue
+            style = formats.get(cell.style)
+            if style is None:
+                style = fmt(cell.style)
+            value = cell.value
+            kind = type(value)
+            if kind is str:
+                write_string(r, c, value, style)
+            elif value is None:
+                write_blank(r, c, None, style)
+            elif kind is int or kind is float:
+                write_number(r, c, value, style)
+            else:
+                _write_cell(sheet, r, c, cell, fmt)
+
+
+def _write_sheet(sheet, spec: SheetSpec, fmt, formats: dict[str, object] | None = None
+                 ) -> None:
+    if formats is None:
+        for r, row in enumerate(spec.rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    _write_cell(sheet, r, c, cell, fmt)
+    else:
+        _write_cells(sheet, spec, fmt, formats)
     for ref in spec.merges:
-        top = _parse_ref(ref.split(":")[0])
+        first, _, last = ref.partition(":")
+        top = _parse_ref(first)
+        # The range as numbers: what XlsxWriter's A1-notation wrapper passes on, without
+        # its parsing (an exception and two regular expressions per range).
+        area = (*top, *(_parse_ref(last) if last else top))
         cell = (spec.rows[top[0]][top[1]] if top[0] < len(spec.rows)
                 and top[1] < len(spec.rows[top[0]]) else None)
         value = cell.value if cell is not None else None
         style = fmt(cell.style) if cell is not None else None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            sheet.merge_range(ref, None, style)
+            sheet.merge_range(*area, None, style)
             sheet.write_number(top[0], top[1], value, style)
         else:
-            sheet.merge_range(ref, "" if value is None else str(value), style)
+            sheet.merge_range(*area, "" if value is None else str(value), style)
     for column, width in sorted(spec.widths.items()):
         sheet.set_column(column - 1, column - 1, width)
     for row, height in sorted(spec.heights.items()):
@@ -178,10 +228,17 @@ def _write_sheet(sheet, spec: SheetSpec, fmt) -> None:
         sheet.set_tab_color("#" + spec.tab_color)
 
 
+_REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
+
+
 def _parse_ref(ref: str) -> tuple[int, int]:
     """"B3" -> (2, 1), zero-based (row, column)."""
-    letters = "".join(ch for ch in ref if ch.isalpha()).upper()
-    digits = "".join(ch for ch in ref if ch.isdigit())
+    match = _REF.fullmatch(ref)
+    if match is None:
+        letters = "".join(ch for ch in ref if ch.isalpha()).upper()
+        digits = "".join(ch for ch in ref if ch.isdigit())
+    else:
+        letters, digits = match.group(1).upper(), match.group(2)
     column = 0
     for ch in letters:
         column = column * 26 + ord(ch) - 64

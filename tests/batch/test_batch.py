@@ -9,12 +9,14 @@ import email.policy
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from pohon_xl.batch.run import run_batch
+import pohon_xl.batch.run as batch_run
+from pohon_xl.batch.run import InlineRunner, run_batch
 from pohon_xl.cli import main
 from pohon_xl.findings import Severity
 from pohon_xl.model import contract as C
@@ -284,6 +286,52 @@ def test_same_outputs_with_one_job_and_on_a_second_run(world, tmp_path):
              if p.is_file()}
     jobs1 = {p.relative_to(tmp_path / "satu"): data for p, data in first.items()}
     assert [str(p) for p in jobs1 if jobs1[p] != jobs2[p]] == []  # whatever --jobs
+
+
+class _EarlyRunner(InlineRunner):
+    """Inline, but with a job started early whose result is ``early`` (a callable)."""
+
+    def __init__(self, early):
+        self.early, self.started = early, []
+
+    def start(self, fn, job):
+        self.started.append(job)
+        return lambda: self.early(fn, job)
+
+
+def _consolidated_with(monkeypatch, tmp_path, world, runner) -> bytes:
+    monkeypatch.setattr(batch_run, "make_runner", lambda jobs, dask, count: runner)
+    run_batch(world["inbox"], tmp_path / "awal", jobs=2)
+    assert runner.started  # the consolidation was handed to the runner before phase 3
+    return (tmp_path / "awal" / KONSOLIDASI).read_bytes()
+
+
+def test_early_consolidation_is_used_when_nothing_changed(world, tmp_path, monkeypatch):
+    def parent_builds(job):
+        raise AssertionError("the parent rebuilt the consolidated workbook")
+
+    runner = _EarlyRunner(lambda fn, job: fn(job))
+    monkeypatch.setattr(batch_run, "_consolidated_bytes", parent_builds)
+    data = _consolidated_with(monkeypatch, tmp_path, world, runner)
+    assert data == (world["out"] / KONSOLIDASI).read_bytes()
+
+
+def test_stale_or_failed_early_consolidation_is_rebuilt(world, tmp_path, monkeypatch):
+    # A file whose derivation adds findings changes the inputs after the job was sent:
+    # simulated with a guess that differs from the final inputs.
+    guess = batch_run._Batch.consolidate_job
+    monkeypatch.setattr(batch_run._Batch, "consolidate_job",
+                        lambda self, *a: replace(guess(self, *a), instansi="lain"))
+    stale = _consolidated_with(monkeypatch, tmp_path / "a", world,
+                               _EarlyRunner(lambda fn, job: b"usang"))
+    monkeypatch.undo()
+
+    def crash(fn, job):
+        raise RuntimeError("pekerja mati")
+
+    failed = _consolidated_with(monkeypatch, tmp_path / "b", world, _EarlyRunner(crash))
+    expected = (world["out"] / KONSOLIDASI).read_bytes()
+    assert stale == expected and failed == expected
 
 
 @pytest.mark.slow
