@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pohon_xl.excel.styles import LOOKS, Look
-from pohon_xl.sheets import POHON_STYLES, Cell, SheetSpec
+from pohon_xl.sheets import Cell, SheetSpec
 
 FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _PAPER = {"A4": 9, "A3": 8}
@@ -34,31 +34,7 @@ class BarChart:
 
 def _format_props(style: str) -> dict[str, object]:
     look = LOOKS.get(style)
-    if look is not None:
-        return _look_props(look)
-    pohon = POHON_STYLES.get(style)
-    if pohon is None:
-        return {}
-    props: dict[str, object] = {}
-    if "fill" in pohon:
-        props.update(pattern=1, bg_color="#" + pohon["fill"])
-    if "font_color" in pohon:
-        props["font_color"] = "#" + pohon["font_color"]
-    for key in ("bold", "size"):
-        if key in pohon:
-            props[key] = pohon[key]
-    if pohon.get("wrap"):
-        props["text_wrap"] = True
-    if "horizontal" in pohon:
-        props["align"] = pohon["horizontal"]
-    if "vertical" in pohon:
-        props["valign"] = {"center": "vcenter"}.get(pohon["vertical"], pohon["vertical"])
-    weights = {"thin": 1, "medium": 2}
-    for side, weight in pohon.get("borders", {}).items():
-        props[side] = weights[weight]
-        if "border_color" in pohon:
-            props[f"{side}_color"] = "#" + pohon["border_color"]
-    return props
+    return _look_props(look) if look is not None else {}
 
 
 def _look_props(look: Look) -> dict[str, object]:
@@ -73,8 +49,11 @@ def _look_props(look: Look) -> dict[str, object]:
         props["underline"] = 1
     if look.fill:
         props.update(pattern=1, bg_color="#" + look.fill)
-    if look.border:
-        props["border"] = 1
+    weights = {"thin": 1, "medium": 2}
+    for side, weight in look.edges().items():  # Pohon connectors have single edges
+        props[side] = weights[weight]
+        if look.border_color:
+            props[f"{side}_color"] = "#" + look.border_color
     if look.num_format:
         props["num_format"] = look.num_format
     if look.wrap:
