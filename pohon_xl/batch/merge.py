@@ -17,7 +17,7 @@ from pohon_xl.core.annotate import LAPORAN_HEADERS, row_statuses
 from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Identity, Indicator, Number, Plan, SheetInfo
-from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
+from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 
 from .cross import Batch, is_body, office_code
 
@@ -228,7 +228,7 @@ def laporan_sheet(findings: Sequence[Finding], cons: Consolidation,
         where = cons.locate(f, plans)
         link = ""
         if where is not None:
-            column = _letter(where.column_index or 1)
+            column = column_letter(where.column_index or 1)
             link = f"'{where.sheet}'!{column}{where.row}"
         rows.append([
             Cell(f.source or BATCH_SOURCE, "text"),
@@ -312,17 +312,8 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
 
 def _table(name: str, headers: list[str], rows: list[list[Cell | None]],
            widths: dict[int, float]) -> SheetSpec:
-    last = f"{_letter(len(headers))}{len(rows)}"
+    last = f"{column_letter(len(headers))}{len(rows)}"
     return SheetSpec(name=name, rows=rows, widths={i: widths.get(i, 16)
                                                    for i in range(1, len(headers) + 1)},
                      freeze="A2", autofilter=f"A1:{last}", protect=True,
                      print=PrintSetup(landscape=True, title_rows="1:1"))
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-

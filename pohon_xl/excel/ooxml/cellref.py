@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pohon_xl.sheets import column_letter as column_letters  # one definition, re-exported
+
 MAX_TEXT = 32767  # Excel's limit on characters in a cell
 
 _DIGITS = "0123456789"
@@ -12,15 +14,6 @@ _DIGITS = "0123456789"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A literal "_x0041_" in user text would be decoded by Excel; escape its underscore.
 _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-
-
-@lru_cache(maxsize=4096)
-def column_letters(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @lru_cache(maxsize=4096)
