@@ -133,3 +133,9 @@ def test_module_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "pohon_xl", "--version"],
                             capture_output=True, text=True, check=True)
     assert "pohon-xl" in result.stdout
+
+
+def test_output_into_a_missing_folder_is_one_line(good, tmp_path, capsys):
+    assert main(["validasi", str(good), "-o", str(tmp_path / "tidak-ada" / "hasil.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Folder keluaran tidak ada" in err

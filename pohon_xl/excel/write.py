@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from pohon_xl.errors import InputError
 from pohon_xl.excel import xlsxpatch
 from pohon_xl.sheets import WorkbookEdits
 
@@ -37,7 +38,15 @@ def write_workbook(src: Path, dst: Path, edits: WorkbookEdits) -> None:
     cannot be patched safely.
     """
     src, dst = Path(src), Path(dst)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    if not dst.parent.is_dir():
+        raise InputError(f"Folder keluaran tidak ada: {dst.parent}")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp",
+                                             dir=dst.parent)
+    except PermissionError:
+        raise InputError(
+            f"Folder {dst.parent} tidak dapat ditulisi; pilih folder lain dengan -o."
+        ) from None
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -46,6 +55,12 @@ def write_workbook(src: Path, dst: Path, edits: WorkbookEdits) -> None:
             os.fsync(out.fileno())
         _copy_mode(dst if dst.exists() else None, temp)
         os.replace(temp, dst)
+    except PermissionError:
+        temp.unlink(missing_ok=True)
+        raise InputError(
+            f"{dst.name} tidak dapat ditimpa (mungkin sedang dibuka di Excel); tutup berkasnya "
+            "lalu jalankan lagi."
+        ) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
