@@ -17,18 +17,12 @@ ARAH = {value.casefold(): value for value in C.ARAH_VALUES}
 CASCADING = {value.casefold(): value for value in C.CASCADING_VALUES}
 EPSILON = 1e-9
 
-# Units whose values add up across units of the organisation (counts, lengths, money …).
-ADDITIVE_UNITS = frozenset(
-    """jumlah unit orang jiwa km kilometer m meter m2 m3 ha hektar ton kg liter rp rupiah
-    kegiatan dokumen laporan paket buah titik lokasi ruas kk rumah sekolah desa kelurahan
-    kecamatan kali kasus kendaraan armada halte rambu pelaku usaha umkm peserta pasien
-    siswa sertifikat izin perda perkara set lembar eksemplar bidang sambungan ekor pohon
-    kelompok koperasi lembaga aplikasi sistem ruang gedung bangunan kawasan segmen""".split()
-)
-# Units that are rates, shares, scores: their parts do not add up.
+# Units that are rates, shares, scores or durations: their parts do not add up. Every other
+# unit counts something (orang, posyandu, km, dokumen, rupiah …), and counts add up.
 NON_ADDITIVE_WORDS = frozenset(
     "persen persentase indeks rasio nilai skor poin predikat tingkat level opini angka "
-    "rata-rata rerata proporsi".split()
+    "rata-rata rerata proporsi peringkat kategori status "
+    "detik menit jam hari minggu bulan triwulan semester tahun".split()
 )
 
 
@@ -37,17 +31,14 @@ def norm_text(value: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", value.casefold()).split())
 
 
-def unit_is_additive(unit: str) -> bool | None:
-    """True for counts/amounts, False for rates and scores, None when unsure."""
+def unit_is_additive(unit: str) -> bool:
+    """Whether parts in this unit add up: counts and amounts do; rates, shares, scores and
+    durations do not; an empty unit is not assumed to."""
     text = unit.casefold().strip()
-    if not text:
-        return None
-    if "%" in text or "/" in text or re.search(r"\bper\b", text):
+    if not text or "%" in text or "/" in text or re.search(r"\bper\b", text):
         return False
     words = re.findall(r"[\w-]+", text)
-    if any(word in NON_ADDITIVE_WORDS for word in words):
-        return False
-    return True if words and words[0] in ADDITIVE_UNITS else None
+    return bool(words) and not any(word in NON_ADDITIVE_WORDS for word in words)
 
 
 def _level_indicators(ctx: Context, levels: range):
@@ -355,7 +346,8 @@ class DirectIndicatorDiffers(Rule):
 
 @register
 class DirectTargetDiffers(Rule):
-    """`Langsung` cascading with the parent's indicator but a different `Tahun PK` target.
+    """`Langsung` cascading with the parent's indicator but a different target in some year
+    (the child carries the parent's indicator unchanged, with the same target every year).
 
     Salah: induk 80 %, anak ``Langsung`` 75 % untuk indikator yang sama · Benar: 80 %, atau
     ``Berbagi`` bila target dibagi.
@@ -365,15 +357,12 @@ class DirectTargetDiffers(Rule):
     name = "Cascading Langsung dengan target berbeda"
     severity = Severity.PERINGATAN
     message = (
-        "Jenis Cascading 'Langsung' tetapi target {year} ({value}) berbeda dari target induk "
-        "'{parent}' ({parent_value})."
+        "Jenis Cascading 'Langsung' tetapi target tahun {years} berbeda dari target induk "
+        "'{parent}' (mis. {year}: {value}, induk {parent_value})."
     )
     suggestion = "Samakan target dengan induk, atau ubah Jenis Cascading menjadi 'Berbagi'."
 
     def check(self, ctx: Context):
-        year = ctx.pk_year
-        if year is None:
-            return
         for node, parent in ctx.with_parent:
             if parent is None or not _is(node, C.LANGSUNG):
                 continue
@@ -382,14 +371,20 @@ class DirectTargetDiffers(Rule):
                 match = names.get(norm_text(indicator.name)) if indicator.name else None
                 if match is None:
                     continue
-                own, theirs = indicator.targets.get(year), match.targets.get(year)
-                if own is None or theirs is None or own.value is None or theirs.value is None:
-                    continue
-                if abs(own.value - theirs.value) > EPSILON:
+                differing = [
+                    (year, own.value, theirs.value)
+                    for year, own in sorted(indicator.targets.items())
+                    if (theirs := match.targets.get(year)) is not None
+                    and own.value is not None and theirs.value is not None
+                    and abs(own.value - theirs.value) > EPSILON
+                ]
+                if differing:
+                    year, value, parent_value = differing[0]
                     yield self.at_node(
-                        ctx, node, C.target_header(year), row=indicator.row, year=year,
-                        value=format_number(own.value), parent=parent.id,
-                        parent_value=format_number(theirs.value),
+                        ctx, node, C.target_header(year), row=indicator.row,
+                        years=", ".join(str(y) for y, _, _ in differing), year=year,
+                        value=format_number(value), parent=parent.id,
+                        parent_value=format_number(parent_value),
                     )
 
 
@@ -495,3 +490,25 @@ class UnitMissing(Rule):
                 yield self.at_node(
                     ctx, node, C.SATUAN, row=indicator.row, indicator=indicator.name
                 )
+
+
+ASPEK = {value.casefold(): value for value in C.ASPEK_VALUES}
+
+
+@register
+class UnknownAspek(Rule):
+    """An RHK indicator whose `Aspek` is not one of the SKP aspects.
+
+    Salah: ``Aspek | Mutu`` · Benar: ``Aspek | Kualitas`` (Kuantitas, Kualitas, Waktu, Biaya).
+    """
+
+    code = "NIL14"
+    name = "Aspek tidak dikenal"
+    severity = Severity.PERINGATAN
+    message = "Aspek '{value}' tidak dikenal; SKP hanya mengenal Kuantitas, Kualitas, Waktu, Biaya."
+    suggestion = "Pilih Aspek dari daftar: Kuantitas, Kualitas, Waktu atau Biaya."
+
+    def check(self, ctx: Context):
+        for node, indicator in _level_indicators(ctx, range(6, 7)):
+            if indicator.aspek and indicator.aspek.casefold() not in ASPEK:
+                yield self.at_node(ctx, node, C.ASPEK, row=indicator.row, value=indicator.aspek)
