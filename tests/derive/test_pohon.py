@@ -509,3 +509,24 @@ def test_examples(name: str) -> None:
     l1 = [n for n in plan.nodes if n.level == 1]
     assert l1 and all(n.sasaran in str(layout.sheet.rows[b.body_row - 1][b.col - 1].value)
                       for n in l1 for b in layout.boxes if b.node is n)
+
+
+def test_wrap_count_is_textwrap() -> None:
+    """The box heights count wrapped lines exactly as textwrap would (tabs, line breaks,
+    runs of spaces, no-break and other Unicode spaces, words longer than a line)."""
+    import textwrap
+
+    from pohon_xl.core.derive.pohon import wrap_count
+
+    pieces = ["a", "kata", "-", " ", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\xa0", "\u2003",
+              "\x1c", "–", "x" * 40, "y" * 90]
+    rnd = random.Random(7)
+    for _ in range(20000):
+        if rnd.random() < 0.5:
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25)))
+        else:  # words one space apart, the usual text
+            text = " ".join("ab\xa0–"[rnd.randrange(4)] * rnd.randint(0, 12)
+                            for _ in range(rnd.randint(1, 12)))
+        width = rnd.choice([1, 2, 5, 12, 38, 60])
+        expected = len(textwrap.wrap(text, width, break_on_hyphens=False))
+        assert wrap_count(text, width) == expected, (text, width)

@@ -32,7 +32,7 @@ Layout (a small tidy-tree layout, in cell coordinates):
 
 from __future__ import annotations
 
-import textwrap
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -250,7 +250,58 @@ def wrapped_count(lines: list[str], width: int = CHARS_PER_LINE) -> int:
 @lru_cache(maxsize=1 << 16)
 def _wrapped(line: str, width: int) -> int:
     """Lines of one wrapped text line (memoised: boxes repeat their lines)."""
-    return max(1, len(textwrap.wrap(line, width, break_on_hyphens=False)))
+    return max(1, wrap_count(line, width))
+
+
+_SPACES = re.compile(r"( +)")
+
+
+def wrap_count(text: str, width: int) -> int:
+    """``len(textwrap.wrap(text, width, break_on_hyphens=False))`` without building the
+    lines: the same steps (tabs expanded, whitespace made spaces, chunks placed greedily,
+    long words cut, whitespace dropped at line ends), on chunk lengths."""
+    if width <= 0:
+        raise ValueError(f"invalid width {width!r} (must be > 0)")
+    if "\t" in text:
+        text = text.expandtabs()
+    for char in "\n\x0b\x0c\r":  # textwrap's other whitespace
+        if char in text:
+            text = text.replace(char, " ")
+    words = text.split(" ")
+    sizes = list(map(len, words))
+    if min(sizes) and max(sizes) <= width and not any(map(str.isspace, words)):
+        # The usual text: words that fit a line, one space apart.
+        lines, used = 1, sizes[0]
+        for size in sizes[1:]:
+            if used + 1 + size <= width:
+                used += 1 + size
+            else:
+                lines, used = lines + 1, size
+        return lines
+    chunks = [chunk for chunk in _SPACES.split(text) if chunk]
+    chunks.reverse()
+    lines = 0
+    while chunks:
+        if lines and not chunks[-1].strip():  # a line does not start with whitespace
+            del chunks[-1]
+        used = count = 0
+        last = ""
+        while chunks:
+            size = len(chunks[-1])
+            if used + size > width:
+                break
+            last = chunks.pop()
+            used += size
+            count += 1
+        if chunks and len(chunks[-1]) > width:  # a word longer than a line: cut to fit
+            chunk = chunks[-1]
+            last, chunks[-1] = chunk[: width - used], chunk[width - used :]
+            count += 1
+        if count and not last.strip():  # nor end with it
+            count -= 1
+        if count:
+            lines += 1
+    return lines
 
 
 @dataclass(frozen=True)
@@ -392,41 +443,67 @@ class PohonLayout:
     sheet: SheetSpec
 
 
+_LINE_STYLES = {1: "line_v", 2: "line_h", 3: "line_vh"}  # connector kinds: v = 1, h = 2
+
+
 class _Grid:
+    """The sheet's cells as rows of columns, filled as boxes are placed.
+
+    The cells a merge covers (their borders draw the box) and the connector cells are shared
+    empty cells, one per style (cells are immutable): the grid holds hundreds of thousands."""
+
     def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], Cell] = {}
-        self.lines: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.table: list[list[Cell | None]] = []  # table[r - 1][c - 1]; rows grow as filled
+        self.lines: dict[tuple[int, int], int] = {}  # (row, col) -> connector kinds
         self.merges: list[str] = []
         self.heights: dict[int, float] = {}
+        self._empty: dict[str, Cell] = {}
+
+    def empty(self, style: str) -> Cell:
+        cell = self._empty.get(style)
+        if cell is None:
+            cell = self._empty[style] = Cell(None, style)
+        return cell
+
+    def _row(self, row: int, last_col: int) -> list[Cell | None]:
+        table = self.table
+        while len(table) < row:
+            table.append([])
+        cells = table[row - 1]
+        if len(cells) < last_col:
+            cells.extend([None] * (last_col - len(cells)))
+        return cells
 
     def put(self, row: int, col: int, cell: Cell) -> None:
-        self.cells[(row, col)] = cell
+        self._row(row, col)[col - 1] = cell
 
     def merge(self, r0: int, c0: int, r1: int, c1: int, cell: Cell) -> None:
+        covered = [self.empty(cell.style)] * (c1 - c0 + 1)
         for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                self.cells[(r, c)] = cell if (r, c) == (r0, c0) else Cell(None, cell.style)
+            self._row(r, c1)[c0 - 1 : c1] = covered
+        self.table[r0 - 1][c0 - 1] = cell
         if (r0, c0) != (r1, c1):
             self.merges.append(f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}")
 
     def vline(self, row: int, col: int) -> None:
-        self.lines[(row, col)].add("v")
+        self.lines[(row, col)] = self.lines.get((row, col), 0) | 1
 
     def hline(self, row: int, col: int) -> None:
-        self.lines[(row, col)].add("h")
+        self.lines[(row, col)] = self.lines.get((row, col), 0) | 2
 
     def rows(self) -> list[list[Cell | None]]:
+        """The finished rows, all as wide as the widest (the grid is handed over)."""
         for (r, c), kinds in self.lines.items():
-            if (r, c) in self.cells:  # pragma: no cover - the layout never lets this happen
+            cells = self._row(r, c)
+            if cells[c - 1] is not None:  # pragma: no cover - the layout never lets this happen
                 raise AssertionError(f"connector over a box at {column_letter(c)}{r}")
-            style = "line_vh" if kinds == {"v", "h"} else ("line_v" if "v" in kinds else "line_h")
-            self.cells[(r, c)] = Cell(None, style)
-        last_row = max((r for r, _ in self.cells), default=0)
-        last_col = max((c for _, c in self.cells), default=0)
-        grid: list[list[Cell | None]] = [[None] * last_col for _ in range(last_row)]
-        for (r, c), cell in self.cells.items():
-            grid[r - 1][c - 1] = cell
-        return grid
+            cells[c - 1] = self.empty(_LINE_STYLES[kinds])
+        table = self.table
+        last_col = max(map(len, table), default=0)
+        for cells in table:
+            if len(cells) < last_col:
+                cells.extend([None] * (last_col - len(cells)))
+        return table
 
 
 def _sections(drawing: Drawing) -> list[Section]:
