@@ -195,14 +195,35 @@ class Derivation:
     def below(self, nodes: Iterable[Node]) -> Iterator[Node]:
         """Included descendants of the given nodes, each once, not through a left-out node."""
         seen: set[int] = set()
-        stack = [c for n in reversed(list(nodes)) for c in reversed(self.children(n))]
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            yield node
-            stack.extend(reversed(self.children(node)))
+        for node in nodes:
+            for found in self._descendants(node):
+                if id(found) not in seen:
+                    seen.add(id(found))
+                    yield found
+
+    def below_ids(self, nodes: Iterable[Node]) -> set[int]:
+        """``{id(n) for n in self.below(nodes)}``, faster."""
+        found: set[int] = set()
+        for node in nodes:
+            found.update(map(id, self._descendants(node)))
+        return found
+
+    @cached_property
+    def _below(self) -> dict[int, list[Node]]:
+        return {}
+
+    def _descendants(self, node: Node) -> list[Node]:
+        """The node's included descendants, depth first (memoised). A node is the child of
+        one parent at most, and children sit on lower levels: the included tree is a forest,
+        so a node's list is its children, each followed by its own list."""
+        found = self._below.get(id(node))
+        if found is None:
+            found = []
+            for child in self.children(node):
+                found.append(child)
+                found += self._descendants(child)
+            self._below[id(node)] = found
+        return found
 
     @cached_property
     def _leaves(self) -> dict[tuple[int, tuple[int, ...]], list[Node]]:
@@ -220,9 +241,10 @@ class Derivation:
     def _leaves_on(self, nodes: list[Node], level: int) -> list[Node]:
         nodes = [n for n in nodes if self.included(n)]
         found = {id(n): n for n in nodes if n.level == level}
-        for node in self.below(nodes):
-            if node.level == level:
-                found.setdefault(id(node), node)
+        for node in nodes:  # what below() yields, in its order (found drops repeats)
+            for low in self._descendants(node):
+                if low.level == level:
+                    found.setdefault(id(low), low)
         return list(found.values())
 
     def budget(self, nodes: Iterable[Node], year: int) -> float:

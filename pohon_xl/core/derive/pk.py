@@ -149,7 +149,7 @@ def _budget_tables(ctx: Derivation, nodes: list[Node]) -> list[tuple[str, Items]
         tables.append((BUDGET_LABELS[C.PROGRAM_LEVEL],
                        _budget_items(ctx, higher, C.PROGRAM_LEVEL)))
     for level in (C.KEGIATAN_LEVEL, C.SUBKEGIATAN_LEVEL):
-        covered = {id(n) for n in ctx.below(higher)}
+        covered = ctx.below_ids(higher)
         mine = [n for n in nodes if n.level == level and id(n) not in covered]
         if mine:
             tables.append((BUDGET_LABELS[level], _budget_items(ctx, mine, level)))
@@ -201,6 +201,25 @@ def _at_position(ctx: Derivation, rule: F.DerivationRule, position: Position | N
 _LETTERS = tuple(column_letter(c) for c in range(LAST_COL + 1))  # "", "A", … "F"
 
 
+def _span_table(widths: tuple[float, ...]) -> list[list[float]]:
+    """spans[first][last]: the width of columns first..last (1-based)."""
+    spans = [[0.0] * (LAST_COL + 1) for _ in range(LAST_COL + 1)]
+    for first in range(1, LAST_COL + 1):
+        for last in range(first, LAST_COL + 1):
+            spans[first][last] = float(sum(widths[first - 1 : last]))
+    return spans
+
+
+_EMPTY: dict[str, Cell] = {}  # style -> an empty cell (cells are immutable: shared)
+
+
+def _empty(style: str) -> Cell:
+    cell = _EMPTY.get(style)
+    if cell is None:
+        cell = _EMPTY[style] = Cell(None, style)
+    return cell
+
+
 class Page:
     """Rows of the PK sheet being laid out, with merges and heights, for given widths."""
 
@@ -209,20 +228,17 @@ class Page:
         self.rows: list[list[Cell | None]] = []
         self.merges: list[str] = []
         self.heights: dict[int, float] = {}
-        self._spans: dict[tuple[int, int], float] = {}
+        self._spans = _span_table(widths)
 
     @property
     def last(self) -> int:
         return len(self.rows)
 
     def span(self, first: int, last: int) -> float:
-        found = self._spans.get((first, last))
-        if found is None:
-            found = self._spans[(first, last)] = float(sum(self.widths[first - 1 : last]))
-        return found
+        return self._spans[first][last]
 
     def lines(self, text: str, first: int, last: int) -> int:
-        return wrapped_lines(text, self.span(first, last))
+        return wrapped_lines(text, self._spans[first][last])
 
     def height(self, first_row: int, last_row: int) -> float:
         return sum(self.heights.get(r, ROW_HEIGHT) for r in range(first_row, last_row + 1))
@@ -232,15 +248,15 @@ class Page:
         row: list[Cell | None] = [None] * LAST_COL
         number = len(self.rows) + 1
         lines = 1
+        spans = self._spans
         for first, last, cell in parts:
             row[first - 1] = cell
             if last > first:
                 self.merges.append(f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}")
-                style = cell.style
-                for covered in range(first, last):  # borders of a merged range
-                    row[covered] = Cell(None, style)
-            if isinstance(cell.value, str) and cell.style != "title":
-                needed = wrapped_lines(cell.value, self.span(first, last))
+                row[first:last] = [_empty(cell.style)] * (last - first)  # borders of the merge
+            value = cell.value
+            if isinstance(value, str) and cell.style != "title":
+                needed = wrapped_lines(value, spans[first][last])
                 if needed > lines:
                     lines = needed
         self.rows.append(row)
