@@ -30,35 +30,43 @@ def _column(level: int) -> int:
 
 
 def included_paths(ctx: Derivation) -> list[list[Node]]:
-    """Tree paths from included L1 nodes, cut above a left-out node or an upward link."""
+    """Tree paths from included L1 nodes, cut above a left-out node or an upward link.
+
+    A path cut to a prefix of another path adds nothing (its last node has other children):
+    the paths end exactly at the nodes without included children below them."""
     result: list[list[Node]] = []
-    seen: set[tuple[int, ...]] = set()
-    roots = [n for n in ctx.tree.by_id.values() if n.level == 1 and ctx.included(n)]
-    for path in ctx.tree.paths(roots):
-        kept = [path[0]]
-        for node in path[1:]:
-            if not ctx.included(node) or node.level <= kept[-1].level:
-                break
-            kept.append(node)
-        key = tuple(id(n) for n in kept)
-        if key not in seen:
-            seen.add(key)
-            result.append(kept)
-    # A path cut to a prefix of another path adds nothing: its last node has other children.
-    prefixes = {key[:i] for key in seen for i in range(1, len(key))}
-    return [p for p in result if tuple(id(n) for n in p) not in prefixes]
+
+    def walk(path: list[Node]) -> None:
+        children = ctx.children(path[-1])  # included, on lower levels: no cycle on the way
+        if not children:
+            result.append(path)
+        for child in children:
+            walk([*path, child])
+
+    for root in ctx.tree.by_id.values():
+        if root.level == 1 and ctx.included(root):
+            walk([root])
+    return result
+
+
+_EMPTY = Cell(None)
 
 
 def matriks(ctx: Derivation) -> SheetSpec:
     names = headers()
     body: list[list[Cell | None]] = []
+    cells: dict[int, tuple[int, list[Cell]]] = {}  # id(node) -> its column and cells
     for path in included_paths(ctx):
-        row: list[Cell | None] = [Cell(None) for _ in names]
+        row: list[Cell | None] = [_EMPTY] * len(names)
         for node in path:
-            col = _column(node.level)
-            row[col], row[col + 1] = Cell(node.id), Cell(node.sasaran)
-            if node.level > 1:
-                row[col + 2] = Cell(node.jenis_cascading, "text_center")
+            found = cells.get(id(node))
+            if found is None:
+                parts = [Cell(node.id), Cell(node.sasaran)]
+                if node.level > 1:
+                    parts.append(Cell(node.jenis_cascading, "text_center"))
+                found = cells[id(node)] = (_column(node.level), parts)
+            col, parts = found
+            row[col : col + len(parts)] = parts
         body.append(row)
     widths = [10, 32] + [10, 32, 12] * (len(C.LEVELS) - 1)
     return table_sheet(C.MATRIKS, names, body, widths)
