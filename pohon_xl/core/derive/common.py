@@ -27,6 +27,7 @@ ID_SASARAN = "ID Sasaran"
 PENANGGUNG_JAWAB = "Penanggung Jawab"
 
 
+@lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple:
     """Codes and IDs in human order: 2.15.02 < 2.15.10, L3-2 < L3-10; empty last."""
     parts = re.split(r"(\d+)", text.casefold())
@@ -86,6 +87,8 @@ def fit_heights(sheet: SheetSpec, default_width: float = 8.43) -> None:
     heights, widths = sheet.heights, sheet.widths
     widest = max(map(len, sheet.rows), default=0)
     column_width = [0.0] + [widths.get(c, default_width) for c in range(1, widest + 1)]
+    # A text no longer than a line of its column is one line (as wrapped_lines counts).
+    one_line = [max(int((w - 1) * CHARS_PER_UNIT), 1) for w in column_width]
     for r, row in enumerate(sheet.rows, start=1):
         if r in heights:
             continue
@@ -101,7 +104,11 @@ def fit_heights(sheet: SheetSpec, default_width: float = 8.43) -> None:
             if covered and (r, c) in covered:
                 continue
             width = spans.get((r, c)) if spans else None
-            needed = wrapped_lines(value, column_width[c] if width is None else width)
+            if width is None:
+                if len(value) <= one_line[c] and "\n" not in value:
+                    continue
+                width = column_width[c]
+            needed = wrapped_lines(value, width)
             if needed > lines:
                 lines = needed
         if lines > 1:
@@ -247,9 +254,20 @@ class Derivation:
                     found.setdefault(id(low), low)
         return list(found.values())
 
+    @cached_property
+    def _budgets(self) -> dict[tuple[int, tuple[int, ...]], float]:
+        return {}
+
     def budget(self, nodes: Iterable[Node], year: int) -> float:
-        """Sum of the budgets of the L5 nodes under (or among) the nodes, each counted once."""
-        return sum(n.budget(year) for n in self.leaves_on(nodes, C.SUBKEGIATAN_LEVEL))
+        """Sum of the budgets of the L5 nodes under (or among) the nodes, each counted once
+        (memoised: the matrices and Ringkasan ask for the same sums)."""
+        nodes = list(nodes)
+        key = (year, tuple(map(id, nodes)))
+        found = self._budgets.get(key)
+        if found is None:
+            leaves = self.leaves_on(nodes, C.SUBKEGIATAN_LEVEL)
+            found = self._budgets[key] = sum(n.budget(year) for n in leaves)
+        return found
 
     def ancestor_on(self, node: Node, level: int) -> Node | None:
         return next((a for a in self.tree.ancestors(node) if a.level == level), None)
