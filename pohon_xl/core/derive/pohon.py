@@ -193,8 +193,9 @@ class Drawing:
         parts = [("sasaran", node.sasaran or "(sasaran kosong)")]
         if node.code or node.code_name:
             parts.append(("code", f"{node.code} {node.code_name}".strip()))
+        year = self.year
         for indicator in node.indicators:
-            target = indicator.targets.get(self.year) if self.year else None
+            target = indicator.targets.get(year) if year else None
             if target is None or target.empty:
                 value = "–"
             elif target.value is None:
@@ -207,10 +208,10 @@ class Drawing:
             unit = f"{_glue(indicator.unit)}{indicator.unit}" if indicator.unit else ""
             name = indicator.name or "(indikator kosong)"
             parts.append(("indicator", f"• {aspek}{name}: {value}{unit}"))
-        if node.spec.has_budget and self.year:
-            budget = node.budget(self.year)
+        if year and node.spec.has_budget:
+            budget = node.budget(year)
             if budget:
-                parts.append(("budget", f"Anggaran {self.year}: Rp{NBSP}{format_number(budget)}"))
+                parts.append(("budget", f"Anggaran {year}: Rp{NBSP}{format_number(budget)}"))
         position = self.tree.owner(node)
         owner = node.owner or "–"
         if position is not None and position.name:
@@ -444,6 +445,8 @@ class PohonLayout:
 
 
 _LINE_STYLES = {1: "line_v", 2: "line_h", 3: "line_vh"}  # connector kinds: v = 1, h = 2
+_HEAD_STYLES = {level: f"head_l{level}" for level in range(1, 7)}
+_BODY_STYLES = {level: f"box_l{level}" for level in range(1, 7)}
 
 
 class _Grid:
@@ -467,8 +470,8 @@ class _Grid:
 
     def _row(self, row: int, last_col: int) -> list[Cell | None]:
         table = self.table
-        while len(table) < row:
-            table.append([])
+        if len(table) < row:
+            table.extend([] for _ in range(row - len(table)))
         cells = table[row - 1]
         if len(cells) < last_col:
             cells.extend([None] * (last_col - len(cells)))
@@ -485,20 +488,19 @@ class _Grid:
         if (r0, c0) != (r1, c1):
             self.merges.append(f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}")
 
-    def vline(self, row: int, col: int) -> None:
-        self.lines[(row, col)] = self.lines.get((row, col), 0) | 1
-
-    def hline(self, row: int, col: int) -> None:
-        self.lines[(row, col)] = self.lines.get((row, col), 0) | 2
-
     def rows(self) -> list[list[Cell | None]]:
         """The finished rows, all as wide as the widest (the grid is handed over)."""
-        for (r, c), kinds in self.lines.items():
-            cells = self._row(r, c)
-            if cells[c - 1] is not None:  # pragma: no cover - the layout never lets this happen
+        table, lines = self.table, self.lines
+        if lines:
+            self._row(max(r for r, _ in lines), 0)
+        styles = {kinds: self.empty(style) for kinds, style in _LINE_STYLES.items()}
+        for (r, c), kinds in lines.items():
+            cells = table[r - 1]
+            if len(cells) < c:
+                cells.extend([None] * (c - len(cells)))
+            elif cells[c - 1] is not None:  # pragma: no cover - the layout never lets this
                 raise AssertionError(f"connector over a box at {column_letter(c)}{r}")
-            cells[c - 1] = self.empty(_LINE_STYLES[kinds])
-        table = self.table
+            cells[c - 1] = styles[kinds]
         last_col = max(map(len, table), default=0)
         for cells in table:
             if len(cells) < last_col:
@@ -639,25 +641,30 @@ class _Painter:
 
     def _box(self, section: Section, node: Node, col: int) -> Box:
         drawing, grid = self.drawing, self.grid
-        head, body = section.bands[node.level]
+        level = node.level
+        head, body = section.bands[level]
         box = Box(node, section.index, head, col, repeated=id(node) in self.drawn)
         self.drawn.add(id(node))
         self.boxes.append(box)
         worst = drawing.severity(node)
-        style = f"head_l{node.level}"
+        style = _HEAD_STYLES[level]
         if worst is Severity.GALAT:
             style = "box_galat"
         elif worst is Severity.PERINGATAN:
             style = "box_peringatan"
         title = drawing.title(node)
-        grid.merge(head, box.col, head, box.last_col, Cell(title, style))
+        last_col = col + BOX_COLS - 1
+        heights = grid.heights
+        grid.merge(head, col, head, last_col, Cell(title, style))
         if len(title) > CHARS_PER_LINE - 4:
-            grid.heights[head] = max(grid.heights[head], 2 * LINE_POINTS + 3)
+            heights[head] = max(heights[head], 2 * LINE_POINTS + 3)
         lines = drawing.lines(node, unlinked=section.unlinked and drawing.is_unlinked(node))
-        grid.merge(body, box.col, body, box.last_col, Cell("\n".join(lines), f"box_l{node.level}"))
+        grid.merge(body, col, body, last_col, Cell("\n".join(lines), _BODY_STYLES[level]))
         height = min(409.0, wrapped_count(lines) * LINE_POINTS + 6)
-        grid.heights[body] = max(grid.heights[body], height)
-        self.widest = max(self.widest, box.last_col + 1)
+        if height > heights[body]:
+            heights[body] = height
+        if last_col + 1 > self.widest:
+            self.widest = last_col + 1
         return box
 
     def _connect(self, parent: Box, children: list[Box]) -> None:
@@ -665,14 +672,16 @@ class _Painter:
         edge, and each child's line from the bar down to its box."""
         if not children:
             return
+        lines = self.grid.lines  # kinds: v = 1, h = 2
         bar = parent.body_row + 1
-        self.grid.vline(bar, parent.centre)
+        lines[(bar, parent.centre)] = lines.get((bar, parent.centre), 0) | 1
         centres = [child.centre for child in children] + [parent.centre]
         for col in range(min(centres) + 1, max(centres) + 1):
-            self.grid.hline(bar, col)
+            lines[(bar, col)] = lines.get((bar, col), 0) | 2
         for child in children:
+            centre = child.centre
             for r in range(bar + 1, child.row):
-                self.grid.vline(r, child.centre)
+                lines[(r, centre)] = lines.get((r, centre), 0) | 1
             self.links.append((parent, child))
 
 
