@@ -86,33 +86,44 @@ def fit_heights(sheet: SheetSpec, default_width: float = 8.43) -> None:
             covered.add((r0, c0))  # a tall merge is sized by its rows
     heights, widths = sheet.heights, sheet.widths
     widest = max(map(len, sheet.rows), default=0)
-    column_width = [0.0] + [widths.get(c, default_width) for c in range(1, widest + 1)]
+    column_width = [widths.get(c, default_width) for c in range(1, widest + 1)]
     # A text no longer than a line of its column is one line (as wrapped_lines counts).
     one_line = [max(int((w - 1) * CHARS_PER_UNIT), 1) for w in column_width]
+    merged = {r for r, _ in covered} | {r for r, _ in spans}
     for r, row in enumerate(sheet.rows, start=1):
         if r in heights:
             continue
         lines = 1
-        c = 0
-        for cell in row:
-            c += 1
-            if cell is None:
-                continue
-            value = cell.value
-            if not isinstance(value, str) or cell.style not in WRAPPING:
-                continue
-            if covered and (r, c) in covered:
-                continue
-            width = spans.get((r, c)) if spans else None
-            if width is None:
-                if len(value) <= one_line[c] and "\n" not in value:
+        if r in merged:
+            lines = _merged_row_lines(r, row, column_width, spans, covered)
+        else:
+            for cell, limit, width in zip(row, one_line, column_width):
+                if cell is None:
                     continue
-                width = column_width[c]
-            needed = wrapped_lines(value, width)
-            if needed > lines:
-                lines = needed
+                value = cell.value
+                if (isinstance(value, str) and (len(value) > limit or "\n" in value)
+                        and cell.style in WRAPPING):
+                    needed = wrapped_lines(value, width)
+                    if needed > lines:
+                        lines = needed
         if lines > 1:
             heights[r] = lines_height(lines)
+
+
+def _merged_row_lines(r: int, row: list[Cell | None], column_width: list[float],
+                      spans: dict[tuple[int, int], float], covered: set[tuple[int, int]]) -> int:
+    """fit_heights for a row with merged cells: a cell spanning columns wraps at their width,
+    cells a merge covers (and tall merges) do not count."""
+    lines = 1
+    for c, cell in enumerate(row, start=1):
+        if cell is None or (r, c) in covered:
+            continue
+        value = cell.value
+        if isinstance(value, str) and cell.style in WRAPPING:
+            needed = wrapped_lines(value, spans.get((r, c), column_width[c - 1]))
+            if needed > lines:
+                lines = needed
+    return lines
 
 
 def num(value: float | None) -> int | float | None:
@@ -125,7 +136,7 @@ def num(value: float | None) -> int | float | None:
 def target_cell(indicator: Indicator, year: int | None) -> Cell:
     cell = indicator.targets.get(year) if year is not None else None
     if cell is None or cell.empty:
-        return Cell(None, "number")
+        return blank("number")
     if cell.value is None:  # not a number: show what was typed
         return Cell(str(cell.raw), "text")
     return Cell(num(cell.value), "number")
@@ -135,8 +146,16 @@ def money(value: float | None) -> Cell:
     return Cell(num(value), "money")
 
 
+_BLANKS: dict[str, Cell] = {}
+
+
 def blank(style: str = "text") -> Cell:
-    return Cell(None, style)
+    """An empty cell of a style; one instance per style (cells are immutable), as sheets
+    hold many."""
+    cell = _BLANKS.get(style)
+    if cell is None:
+        cell = _BLANKS[style] = Cell(None, style)
+    return cell
 
 
 @dataclass
@@ -183,8 +202,16 @@ class Derivation:
     def included(self, node: Node) -> bool:
         return id(node) not in self._left_out_ids
 
+    @cached_property
+    def _by_level(self) -> dict[int, list[Node]]:
+        found: dict[int, list[Node]] = {}
+        for node in self.plan.nodes:
+            if self.included(node):
+                found.setdefault(node.level, []).append(node)
+        return found
+
     def nodes_on(self, level: int) -> list[Node]:
-        return [n for n in self.plan.nodes_on(level) if self.included(n)]
+        return list(self._by_level.get(level, ()))
 
     @cached_property
     def _children(self) -> dict[int, list[Node]]:

@@ -9,7 +9,7 @@ without its left-out nodes.
 
 from __future__ import annotations
 
-from pohon_xl.core.derive.common import Derivation, table_sheet
+from pohon_xl.core.derive.common import Derivation, blank, table_sheet
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node
 from pohon_xl.sheets import Cell, SheetSpec
@@ -49,15 +49,12 @@ def included_paths(ctx: Derivation) -> list[list[Node]]:
     return result
 
 
-_EMPTY = Cell(None)
-
-
 def matriks(ctx: Derivation) -> SheetSpec:
     names = headers()
     body: list[list[Cell | None]] = []
     cells: dict[int, tuple[int, list[Cell]]] = {}  # id(node) -> its column and cells
     for path in included_paths(ctx):
-        row: list[Cell | None] = [_EMPTY] * len(names)
+        row: list[Cell | None] = [blank()] * len(names)
         for node in path:
             found = cells.get(id(node))
             if found is None:

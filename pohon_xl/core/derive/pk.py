@@ -16,6 +16,7 @@ from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import (
     ROW_HEIGHT,
     Derivation,
+    blank,
     lines_height,
     money,
     natural_key,
@@ -210,16 +211,6 @@ def _span_table(widths: tuple[float, ...]) -> list[list[float]]:
     return spans
 
 
-_EMPTY: dict[str, Cell] = {}  # style -> an empty cell (cells are immutable: shared)
-
-
-def _empty(style: str) -> Cell:
-    cell = _EMPTY.get(style)
-    if cell is None:
-        cell = _EMPTY[style] = Cell(None, style)
-    return cell
-
-
 class Page:
     """Rows of the PK sheet being laid out, with merges and heights, for given widths."""
 
@@ -253,7 +244,7 @@ class Page:
             row[first - 1] = cell
             if last > first:
                 self.merges.append(f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}")
-                row[first:last] = [_empty(cell.style)] * (last - first)  # borders of the merge
+                row[first:last] = [blank(cell.style)] * (last - first)  # borders of the merge
             value = cell.value
             if isinstance(value, str) and cell.style != "title":
                 needed = wrapped_lines(value, spans[first][last])
@@ -296,9 +287,9 @@ def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
         for index, indicator in enumerate(node.indicators):
             first = index == 0
             row = page.add(
-                (1, 1, Cell(number if first else None, "text_center")),
-                (2, 2, Cell(node.sasaran if first else None, "text")),
-                (3, 3, Cell(None, "text")),
+                (1, 1, Cell(number, "text_center") if first else blank("text_center")),
+                (2, 2, Cell(node.sasaran, "text") if first else blank("text")),
+                (3, 3, blank("text")),
                 (4, 4, Cell(indicator.name, "text")),
                 (5, 5, Cell(indicator.unit, "text_center")),
                 (6, 6, target_cell(indicator, year)),

@@ -36,17 +36,17 @@ def skp(ctx: Derivation) -> SheetSpec:
         nip = position.nip if position else ""
         holder = position.holder if position else ""
         job = (position.name or position.code) if position else node.owner
+        # The node's cells are shared by its indicator rows (cells are immutable).
+        lead = [Cell(nip), Cell(holder), Cell(job),
+                Cell(parent.sasaran if parent is not None else ""), Cell(node.sasaran)]
+        node_id = Cell(node.id)
         for indicator in node.indicators:
             body.append([
-                Cell(nip),
-                Cell(holder),
-                Cell(job),
-                Cell(parent.sasaran if parent is not None else ""),
-                Cell(node.sasaran),
+                *lead,
                 Cell(indicator.aspek),
                 Cell(indicator.name),
                 Cell(indicator.unit),
                 target_cell(indicator, ctx.pk_year),
-                Cell(node.id),
+                node_id,
             ])
     return table_sheet(C.SKP, HEADERS, body, WIDTHS)
