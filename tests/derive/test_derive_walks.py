@@ -85,3 +85,39 @@ def test_walks_match_the_plain_algorithms(seed: int) -> None:
     assert [list(map(id, p)) for p in included_paths(ctx)] == [
         list(map(id, p)) for p in _paths(ctx)
     ]
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """The word-by-word count wrapped_lines() shortcuts for plain text."""
+    limit = max(int((width - 1) * 1.15), 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > limit:
+                lines += 1
+                used = 0
+            used += size + (1 if used else 0)
+            while used > limit:
+                lines += 1
+                used -= limit
+    return lines
+
+
+def test_wrapped_lines_shortcut_counts_as_word_by_word() -> None:
+    from pohon_xl.core.derive.common import CHARS_PER_UNIT, wrapped_lines
+
+    assert CHARS_PER_UNIT == 1.15
+    rnd = random.Random(3)
+    pieces = ["a", "kata", " ", " ", "  ", "\n", "\t", "\xa0", "x" * 30, "–"]
+    for _ in range(20000):
+        if rnd.random() < 0.5:
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25)))
+        else:
+            text = " ".join("ab–"[rnd.randrange(3)] * rnd.randint(1, 14)
+                            for _ in range(rnd.randint(1, 14)))
+        width = rnd.choice([1.0, 2.5, 8.43, 10.0, 12.0, 38.0])
+        wrapped_lines.cache_clear()
+        assert wrapped_lines(text, width) == _wrapped_lines(text, width), (text, width)

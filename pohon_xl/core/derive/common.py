@@ -27,7 +27,6 @@ ID_SASARAN = "ID Sasaran"
 PENANGGUNG_JAWAB = "Penanggung Jawab"
 
 
-@lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple:
     """Codes and IDs in human order: 2.15.02 < 2.15.10, L3-2 < L3-10; empty last."""
     parts = re.split(r"(\d+)", text.casefold())
@@ -40,8 +39,13 @@ def wrapped_lines(text: str, width: float) -> int:
 
     Memoised: layouts ask again for the same texts and widths."""
     limit = max(int((width - 1) * CHARS_PER_UNIT), 1)
+    text = str(text)
+    if plain_words(text) and not OTHER_SPACE.search(text):
+        lines = greedy_lines(text, limit)
+        if lines:
+            return lines
     lines = 0
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         used = 0
         lines += 1
         for word in paragraph.split():
@@ -53,6 +57,26 @@ def wrapped_lines(text: str, width: float) -> int:
             while used > limit:
                 lines += 1
                 used -= limit
+    return lines
+
+
+OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but the space (line breaks too)
+
+
+def plain_words(text: str) -> bool:
+    """Some text, single spaces between its words, none at either end."""
+    return bool(text) and "  " not in text and text[0] != " " and text[-1] != " "
+
+
+def greedy_lines(text: str, limit: int) -> int:
+    """Lines of words one space apart, each line as many words as fit ``limit`` characters;
+    0 when a word is longer than a line (the caller counts those its own way)."""
+    lines, start, end = 1, 0, len(text)
+    while end - start > limit:
+        space = text.rfind(" ", start, start + limit + 1)  # the last one that fits
+        if space < 0:
+            return 0
+        lines, start = lines + 1, space + 1
     return lines
 
 
@@ -292,9 +316,20 @@ class Derivation:
         key = (year, tuple(map(id, nodes)))
         found = self._budgets.get(key)
         if found is None:
+            amounts = self._leaf_budgets.get(year)
+            if amounts is None:  # every L5 node's budget of the year, read once
+                amounts = self._leaf_budgets[year] = {
+                    id(n): n.budget(year)
+                    for n in (*self.plan.nodes, *self.tree.nodes)
+                    if n.level == C.SUBKEGIATAN_LEVEL
+                }
             leaves = self.leaves_on(nodes, C.SUBKEGIATAN_LEVEL)
-            found = self._budgets[key] = sum(n.budget(year) for n in leaves)
+            found = self._budgets[key] = sum(map(amounts.__getitem__, map(id, leaves)))
         return found
+
+    @cached_property
+    def _leaf_budgets(self) -> dict[int, dict[int, float]]:
+        return {}
 
     def ancestor_on(self, node: Node, level: int) -> Node | None:
         return next((a for a in self.tree.ancestors(node) if a.level == level), None)

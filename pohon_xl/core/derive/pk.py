@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 
 from pohon_xl.core.derive import findings as F
@@ -259,8 +260,15 @@ class Page:
         self.add(height=height)
 
 
+@lru_cache(maxsize=1024)
+def _text(text: str, style: str) -> Cell:
+    """A cell of fixed wording (labels, headers, the agreement's sentences), made once: every
+    block repeats them (cells are immutable)."""
+    return Cell(text, style)
+
+
 def _whole(text: str, style: str = "plain") -> tuple[int, int, Cell]:
-    return (1, LAST_COL, Cell(text, style))
+    return (1, LAST_COL, _text(text, style))
 
 
 def _identity_lines(page: Page, party: Party) -> None:
@@ -269,18 +277,18 @@ def _identity_lines(page: Page, party: Party) -> None:
         lines.append(("NIP", party.nip))
     lines.append(("Jabatan", party.job))
     for label, value in lines:
-        page.add((2, 2, Cell(label, "plain")), (3, LAST_COL, Cell(f": {value or DOTS}", "plain")))
+        page.add((2, 2, _text(label, "plain")), (3, LAST_COL, Cell(f": {value or DOTS}", "plain")))
 
 
 def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
     """No | Sasaran (B:C) | Indikator | Satuan | Target; a sasaran spans its indicator rows."""
     year = ctx.pk_year
     page.add(
-        (1, 1, Cell("No", "header")),
-        (2, 3, Cell("Sasaran", "header")),
-        (4, 4, Cell(C.INDIKATOR, "header")),
-        (5, 5, Cell(C.SATUAN, "header")),
-        (6, 6, Cell(C.target_header(year or 0), "header")),
+        (1, 1, _text("No", "header")),
+        (2, 3, _text("Sasaran", "header")),
+        (4, 4, _text(C.INDIKATOR, "header")),
+        (5, 5, _text(C.SATUAN, "header")),
+        (6, 6, _text(C.target_header(year or 0), "header")),
     )
     for number, node in enumerate(agreement.nodes, start=1):
         top = page.last + 1
@@ -310,15 +318,15 @@ def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
 
 def _budget_table(page: Page, label: str, items: list[tuple[str, float]]) -> None:
     page.add(
-        (1, 1, Cell("No", "header")),
-        (2, 4, Cell(label, "header")),
-        (5, 6, Cell(C.ANGGARAN_PREFIX, "header")),
+        (1, 1, _text("No", "header")),
+        (2, 4, _text(label, "header")),
+        (5, 6, _text(C.ANGGARAN_PREFIX, "header")),
     )
     for number, (text, amount) in enumerate(items, start=1):
         page.add((1, 1, Cell(number, "text_center")), (2, 4, Cell(text, "text")),
                  (5, 6, money(amount)))
     total = sum(amount for _, amount in items)
-    page.add((1, 4, Cell("Jumlah", "total")), (5, 6, Cell(num(total), "total_money")))
+    page.add((1, 4, _text("Jumlah", "total")), (5, 6, Cell(num(total), "total_money")))
 
 
 def _signatures(page: Page, ctx: Derivation, agreement: Agreement) -> None:
@@ -328,9 +336,9 @@ def _signatures(page: Page, ctx: Derivation, agreement: Agreement) -> None:
     parties = [(right, "Pihak Pertama,", agreement.first)]
     if agreement.second is not None:
         parties.insert(0, ((1, 3), "Pihak Kedua,", agreement.second))
-    page.add((*right, Cell(f"{place}, … Januari {ctx.pk_year}", "plain")))
+    page.add((*right, _text(f"{place}, … Januari {ctx.pk_year}", "plain")))
     if agreement.second is not None:  # who signs alone signs by office, not as a party
-        page.add(*[(*span, Cell(head, "bold")) for span, head, _ in parties])
+        page.add(*[(*span, _text(head, "bold")) for span, head, _ in parties])
     page.add(*[(*span, Cell(party.job or DOTS, "plain")) for span, _, party in parties])
     page.blank(height=54.0)
     page.add(*[(*span, Cell(party.name or f"( {DOTS} )", "bold")) for span, _, party in parties])

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from pohon_xl.core.derive.common import OTHER_SPACE, greedy_lines, plain_words
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
@@ -268,17 +269,12 @@ def wrap_count(text: str, width: int) -> int:
     for char in "\n\x0b\x0c\r":  # textwrap's other whitespace
         if char in text:
             text = text.replace(char, " ")
-    words = text.split(" ")
-    sizes = list(map(len, words))
-    if min(sizes) and max(sizes) <= width and not any(map(str.isspace, words)):
-        # The usual text: words that fit a line, one space apart.
-        lines, used = 1, sizes[0]
-        for size in sizes[1:]:
-            if used + 1 + size <= width:
-                used += 1 + size
-            else:
-                lines, used = lines + 1, size
-        return lines
+    if plain_words(text) and (  # the usual text: words one space apart
+        not OTHER_SPACE.search(text) or not any(map(str.isspace, text.split(" ")))
+    ):  # (textwrap drops a word of only other whitespace at a line's end: not plain)
+        lines = greedy_lines(text, width)
+        if lines:
+            return lines
     chunks = [chunk for chunk in _SPACES.split(text) if chunk]
     chunks.reverse()
     lines = 0
