@@ -27,10 +27,13 @@ ID_SASARAN = "ID Sasaran"
 PENANGGUNG_JAWAB = "Penanggung Jawab"
 
 
+_NUMBERS = re.compile(r"(\d+)")
+
+
 def natural_key(text: str) -> tuple:
     """Codes and IDs in human order: 2.15.02 < 2.15.10, L3-2 < L3-10; empty last."""
-    parts = re.split(r"(\d+)", text.casefold())
-    return (not text, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p))
+    parts = _NUMBERS.split(text.casefold())
+    return (not text, tuple([(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p]))
 
 
 @lru_cache(maxsize=1 << 16)

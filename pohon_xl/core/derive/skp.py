@@ -22,15 +22,24 @@ HEADERS = [
 WIDTHS = [22, 26, 30, 40, 40, 12, 38, 12, 11, 10]
 
 
-def _order(ctx: Derivation, node: Node) -> tuple:
+def _ordered(ctx: Derivation, nodes: list[Node]) -> list[Node]:
     """Positions in the order of the Jabatan sheet (unknown owners last), then natural ID."""
-    rank = ctx.position_order.get(node.owner, len(ctx.position_order))
-    return (rank, natural_key(node.owner), natural_key(node.id), node.row)
+    order = ctx.position_order
+    owners: dict[str, tuple] = {}  # an owner has many RHK: its part of the key made once
+
+    def key(node: Node) -> tuple:
+        owner = owners.get(node.owner)
+        if owner is None:
+            owner = owners[node.owner] = (order.get(node.owner, len(order)),
+                                          natural_key(node.owner))
+        return (*owner, natural_key(node.id), node.row)
+
+    return sorted(nodes, key=key)
 
 
 def skp(ctx: Derivation) -> SheetSpec:
     body: list[list[Cell | None]] = []
-    for node in sorted(ctx.nodes_on(C.RHK_LEVEL), key=lambda n: _order(ctx, n)):
+    for node in _ordered(ctx, ctx.nodes_on(C.RHK_LEVEL)):
         position = ctx.position(node.owner)
         parent = ctx.tree.parent(node)
         nip = position.nip if position else ""
