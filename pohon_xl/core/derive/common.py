@@ -320,14 +320,15 @@ class Derivation:
         found = self._budgets.get(key)
         if found is None:
             amounts = self._leaf_budgets.get(year)
-            if amounts is None:  # every L5 node's budget of the year, read once
-                amounts = self._leaf_budgets[year] = {
-                    id(n): n.budget(year)
-                    for n in (*self.plan.nodes, *self.tree.nodes)
-                    if n.level == C.SUBKEGIATAN_LEVEL
-                }
+            if amounts is None:  # every included L5 node's budget of the year, read once
+                level = self._by_level.get(C.SUBKEGIATAN_LEVEL, ())
+                amounts = self._leaf_budgets[year] = {id(n): n.budget(year) for n in level}
             leaves = self.leaves_on(nodes, C.SUBKEGIATAN_LEVEL)
-            found = self._budgets[key] = sum(map(amounts.__getitem__, map(id, leaves)))
+            try:
+                found = sum(map(amounts.__getitem__, map(id, leaves)))
+            except KeyError:  # a tree of nodes the plan does not hold
+                found = sum(n.budget(year) for n in leaves)
+            self._budgets[key] = found
         return found
 
     @cached_property

@@ -165,12 +165,13 @@ class Drawing:
                 by_row[(f.location.sheet, f.location.row)].append(f)
             elif f.node_id:
                 by_id[f.node_id].append(f)
-        result: dict[int, tuple[Severity | None, list[str]]] = {}
+        result: dict[int, tuple[Severity | None, list[str]]] = {}  # nodes with findings
         for node in self.tree.nodes:
-            found = [f for row in node.rows for f in by_row.get((node.sheet, row), [])]
-            found += by_id.get(node.id, []) if node.id else []
-            worst = min((f.severity for f in found), key=lambda s: s.rank, default=None)
-            result[id(node)] = (worst, sorted({f.code for f in found}))
+            found = [f for row in node.rows for f in by_row.get((node.sheet, row), ())]
+            found += by_id.get(node.id, ()) if node.id else ()
+            if found:
+                worst = min((f.severity for f in found), key=lambda s: s.rank)
+                result[id(node)] = (worst, sorted({f.code for f in found}))
         return result
 
     def severity(self, node: Node) -> Severity | None:
