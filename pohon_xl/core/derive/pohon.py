@@ -505,6 +505,12 @@ class _Grid:
         return table
 
 
+@lru_cache(maxsize=None)
+def _band_label(level: int) -> Cell:
+    """Column A of a level's band (one cell for all sections: cells are immutable)."""
+    return Cell(f"L{level}\n{C.LEVEL_BY_NUMBER[level].title}", f"head_l{level}")
+
+
 def _sections(drawing: Drawing) -> list[Section]:
     def slots(node: Node) -> int:
         return drawing.leaves[id(node)]
@@ -627,8 +633,7 @@ class _Painter:
         for level in range(low, high + 1):
             head, body = section.bands[level] = (self.row, self.row + 1)
             self.row += 4 if level < high else 2
-            label = Cell(f"L{level}\n{C.LEVEL_BY_NUMBER[level].title}", f"head_l{level}")
-            grid.merge(head, LABEL_COL, body, LABEL_COL, label)
+            grid.merge(head, LABEL_COL, body, LABEL_COL, _band_label(level))
             grid.heights[head] = grid.heights[body] = HEAD_POINTS
             if level < high:
                 grid.heights[body + 1] = grid.heights[body + 2] = GAP_POINTS
