@@ -126,11 +126,21 @@ def pihak_kedua(ctx: Derivation, code: str) -> tuple[Party | None, str]:
     return Party(""), "Kode Jabatan Atasan kosong"
 
 
-def _budget_items(ctx: Derivation, nodes: list[Node], level: int) -> Items:
+SortKeys = dict[int, tuple]  # id(node) -> its natural (code, ID) order, made once per PK sheet
+
+
+def _budget_items(ctx: Derivation, nodes: list[Node], level: int, keys: SortKeys) -> Items:
     """(code and name, budget of Tahun PK) per code of ``level`` under/among the nodes."""
     year = ctx.pk_year or 0
     found = ctx.leaves_on(nodes, level)
-    found.sort(key=lambda n: (natural_key(n.code), natural_key(n.id)))
+
+    def order(node: Node) -> tuple:  # the same nodes are listed for many positions
+        key = keys.get(id(node))
+        if key is None:
+            key = keys[id(node)] = (natural_key(node.code), natural_key(node.id))
+        return key
+
+    found.sort(key=order)
     items = []
     for code, group in groupby(found, key=lambda n: n.code):
         members = list(group)
@@ -142,19 +152,20 @@ def _budget_items(ctx: Derivation, nodes: list[Node], level: int) -> Items:
 Items = list[tuple[str, float]]  # (code and name, budget of Tahun PK)
 
 
-def _budget_tables(ctx: Derivation, nodes: list[Node]) -> list[tuple[str, Items]]:
+def _budget_tables(ctx: Derivation, nodes: list[Node], keys: SortKeys
+                   ) -> list[tuple[str, Items]]:
     """Programmes (for L1–L3 owners), then activities, then sub-activities the position owns,
     each money listed once: nodes under the position's own higher nodes are already counted."""
     tables = []
     higher = [n for n in nodes if n.level <= C.PROGRAM_LEVEL]
     if higher:
         tables.append((BUDGET_LABELS[C.PROGRAM_LEVEL],
-                       _budget_items(ctx, higher, C.PROGRAM_LEVEL)))
+                       _budget_items(ctx, higher, C.PROGRAM_LEVEL, keys)))
     for level in (C.KEGIATAN_LEVEL, C.SUBKEGIATAN_LEVEL):
         covered = ctx.below_ids(higher)
         mine = [n for n in nodes if n.level == level and id(n) not in covered]
         if mine:
-            tables.append((BUDGET_LABELS[level], _budget_items(ctx, mine, level)))
+            tables.append((BUDGET_LABELS[level], _budget_items(ctx, mine, level, keys)))
         higher += mine
     return [(label, items) for label, items in tables if items]
 
@@ -170,6 +181,7 @@ def agreements(ctx: Derivation) -> list[Agreement]:
         key=lambda c: (min(n.level for n in owned[c]), order.get(c, len(order)), natural_key(c)),
     )
     result = []
+    keys: SortKeys = {}
     for code in codes:
         nodes = sorted(owned[code], key=lambda n: (n.level, natural_key(n.id), n.row))
         position = ctx.position(code)
@@ -183,7 +195,7 @@ def agreements(ctx: Derivation) -> list[Agreement]:
         if not unit and second is not None:
             unit = ctx.plan.identity.text(C.KEY_PERANGKAT_DAERAH)
         agreement = Agreement(code, unit, first, second, nodes)
-        agreement.budgets = _budget_tables(ctx, nodes)
+        agreement.budgets = _budget_tables(ctx, nodes, keys)
         result.append(agreement)
     return result
 
