@@ -262,6 +262,18 @@ class Derivation:
                     seen.add(id(found))
                     yield found
 
+    @cached_property
+    def _below_on(self) -> dict[tuple[int, int], list[Node]]:
+        return {}
+
+    def _descendants_on(self, node: Node, level: int) -> list[Node]:
+        """The node's included descendants on a level, depth first (memoised)."""
+        found = self._below_on.get((id(node), level))
+        if found is None:
+            found = [n for n in self._descendants(node) if n.level == level]
+            self._below_on[(id(node), level)] = found
+        return found
+
     def below_ids(self, nodes: Iterable[Node]) -> set[int]:
         """``{id(n) for n in self.below(nodes)}``, faster."""
         found: set[int] = set()
@@ -303,9 +315,8 @@ class Derivation:
         nodes = [n for n in nodes if self.included(n)]
         found = {id(n): n for n in nodes if n.level == level}
         for node in nodes:  # what below() yields, in its order (found drops repeats)
-            for low in self._descendants(node):
-                if low.level == level:
-                    found.setdefault(id(low), low)
+            for low in self._descendants_on(node, level):
+                found.setdefault(id(low), low)
         return list(found.values())
 
     @cached_property
