@@ -554,6 +554,7 @@ class _Painter:
         self.boxes: list[Box] = []
         self.links: list[tuple[Box, Box]] = []
         self.drawn: set[int] = set()  # id(node) of the nodes that have their own box
+        self.bodies: dict[tuple[int, bool], tuple[Cell, float]] = {}  # a box's body, height
         self.widest = FIRST_COL + SLOT - 1
         self.row = FIRST_SECTION_ROW
 
@@ -660,9 +661,16 @@ class _Painter:
         grid.merge(head, col, head, last_col, Cell(title, style))
         if len(title) > CHARS_PER_LINE - 4:
             heights[head] = max(heights[head], 2 * LINE_POINTS + 3)
-        lines = drawing.lines(node, unlinked=section.unlinked and drawing.is_unlinked(node))
-        grid.merge(body, col, body, last_col, Cell("\n".join(lines), _BODY_STYLES[level]))
-        height = min(409.0, wrapped_count(lines) * LINE_POINTS + 6)
+        unlinked = section.unlinked and drawing.is_unlinked(node)
+        found = self.bodies.get((id(node), unlinked))  # a heading repeats its node's box
+        if found is None:
+            lines = drawing.lines(node, unlinked=unlinked)
+            found = self.bodies[(id(node), unlinked)] = (
+                Cell("\n".join(lines), _BODY_STYLES[level]),
+                min(409.0, wrapped_count(lines) * LINE_POINTS + 6),
+            )
+        cell, height = found
+        grid.merge(body, col, body, last_col, cell)
         if height > heights[body]:
             heights[body] = height
         if last_col + 1 > self.widest:
