@@ -23,9 +23,11 @@ from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import SheetSpec
 
-# The order the sheets are built in: Ringkasan counts the findings of those before it.
-BUILD_ORDER = (C.PROGRAM, C.KEGIATAN, C.SUBKEGIATAN, C.SKP, C.PK, C.MATRIKS, C.RINGKASAN,
-               C.POHON)
+# The order the sheets are built in. Pohon, the largest by far and independent of the
+# others, comes first, while the least memory is in use (what it frees is reused by the
+# rest); Ringkasan counts the findings of those before it.
+BUILD_ORDER = (C.POHON, C.PROGRAM, C.KEGIATAN, C.SUBKEGIATAN, C.SKP, C.PK, C.MATRIKS,
+               C.RINGKASAN)
 
 
 class Derivations:
@@ -42,6 +44,7 @@ class Derivations:
 
     def __iter__(self) -> Iterator[SheetSpec]:
         plan, tree, report = self.plan, self.tree, self.report
+        yield pohon_sheet(plan, tree, report)
         ctx = Derivation(plan, tree, report)
         if ctx.pk_year is None:
             row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
@@ -50,8 +53,6 @@ class Derivations:
             yield build(ctx)
         self.findings = Report(ctx.findings).findings
         yield ringkasan(ctx, report.findings + self.findings)
-        del ctx  # its caches are not needed for the tree drawing
-        yield pohon_sheet(plan, tree, report)
 
 
 def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec], list[Finding]]:

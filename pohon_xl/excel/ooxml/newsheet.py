@@ -88,9 +88,10 @@ def _last_column(rows: list[list[Cell | None]]) -> int:
 def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Iterator[bytes]:
     """``<sheetData>`` as UTF-8 chunks; the hyperlinks met are added to ``links``.
 
-    The hot loop of large derived sheets: each distinct (style, text) is escaped and
-    formatted once, and texts, empty and numeric cells (nearly all of them) are written
-    inline; other values go through :func:`_value`.
+    The hot loop of large derived sheets: a (style, text) met again is escaped and
+    formatted only once more (texts met once are not kept: a large sheet has many), and
+    texts, empty and numeric cells (nearly all of them) are written inline; other values go
+    through :func:`_value`.
     """
     out: list[str] = []
     yield b"<sheetData>"
@@ -116,10 +117,11 @@ def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Ite
                 if by_text is None:
                     by_text = tails[name] = {}
                 tail = by_text.get(value)
-                if tail is None:
-                    tail = by_text[value] = (
-                        f'" s="{_index(indexes, name, style)}" t="inlineStr"><is>'
-                        f'<t xml:space="preserve">{escape(value)}</t></is></c>')
+                if not tail:  # kept from its second use on: most long texts occur once
+                    made = (f'" s="{_index(indexes, name, style)}" t="inlineStr"><is>'
+                            f'<t xml:space="preserve">{escape(value)}</t></is></c>')
+                    by_text[value] = "" if tail is None else made
+                    tail = made
                 append(f"{starts[column]}{number}{tail}")
             else:
                 index = indexes.get(name) or _index(indexes, name, style)
