@@ -392,19 +392,10 @@ class PohonLayout:
     sheet: SheetSpec
 
 
-@lru_cache(maxsize=None)
-def _blank(style: str) -> Cell:
-    """One shared empty cell per style (cells are immutable): a large tree has millions."""
-    return Cell(None, style)
-
-
-_LINE_STYLES = {"v": "line_v", "h": "line_h", "vh": "line_vh", "hv": "line_vh"}
-
-
 class _Grid:
     def __init__(self) -> None:
         self.cells: dict[tuple[int, int], Cell] = {}
-        self.lines: dict[tuple[int, int], str] = {}  # "v", "h", or both
+        self.lines: dict[tuple[int, int], set[str]] = defaultdict(set)
         self.merges: list[str] = []
         self.heights: dict[int, float] = {}
 
@@ -414,34 +405,26 @@ class _Grid:
     def merge(self, r0: int, c0: int, r1: int, c1: int, cell: Cell) -> None:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
-                self.cells[(r, c)] = cell if (r, c) == (r0, c0) else _blank(cell.style)
+                self.cells[(r, c)] = cell if (r, c) == (r0, c0) else Cell(None, cell.style)
         if (r0, c0) != (r1, c1):
             self.merges.append(f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}")
 
     def vline(self, row: int, col: int) -> None:
-        self._line((row, col), "v")
+        self.lines[(row, col)].add("v")
 
     def hline(self, row: int, col: int) -> None:
-        self._line((row, col), "h")
-
-    def _line(self, key: tuple[int, int], kind: str) -> None:
-        kinds = self.lines.get(key, "")
-        if kind not in kinds:
-            self.lines[key] = kinds + kind
+        self.lines[(row, col)].add("h")
 
     def rows(self) -> list[list[Cell | None]]:
-        """The cells as rows; empties the grid (a large tree's cells are not held twice)."""
         for (r, c), kinds in self.lines.items():
             if (r, c) in self.cells:  # pragma: no cover - the layout never lets this happen
                 raise AssertionError(f"connector over a box at {column_letter(c)}{r}")
-            self.cells[(r, c)] = _blank(_LINE_STYLES[kinds])
-        self.lines.clear()
+            style = "line_vh" if kinds == {"v", "h"} else ("line_v" if "v" in kinds else "line_h")
+            self.cells[(r, c)] = Cell(None, style)
         last_row = max((r for r, _ in self.cells), default=0)
         last_col = max((c for _, c in self.cells), default=0)
         grid: list[list[Cell | None]] = [[None] * last_col for _ in range(last_row)]
-        cells = self.cells
-        while cells:
-            (r, c), cell = cells.popitem()
+        for (r, c), cell in self.cells.items():
             grid[r - 1][c - 1] = cell
         return grid
 
