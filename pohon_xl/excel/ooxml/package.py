@@ -15,11 +15,14 @@ import zlib
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO, Callable
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 from lxml import etree
 
 from pohon_xl.errors import InputError
+
+if TYPE_CHECKING:  # concurrent.futures is imported only when a large part is written
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -99,7 +102,9 @@ class Package:
             self._bytes = {name: archive.read(name) for name in self._order}
             self._unread = set()
         self._original = set(self._order)  # parts still as read
-        self._packed: dict[str, Packed] = {}  # parts given already deflated
+        # Parts deflated already (or being deflated on the worker thread).
+        self._packed: dict[str, Packed | Future[Packed]] = {}
+        self._deflater: ThreadPoolExecutor | None = None
         self._trees: dict[str, etree._Element] = {}
         self._dirty: set[str] = set()  # parts written from their tree, not their bytes
         self._rels: dict[str, Rels] = {}
@@ -118,6 +123,8 @@ class Package:
     def _load(self, name: str) -> bytes | None:
         """The part's bytes (inflated on first use), None when there is no such part."""
         found = self._bytes.get(name)
+        if found is None and name in self._packed:
+            return self._packed_part(name).inflate()
         if found is None and name in self._unread:
             try:
                 found = self._bytes[name] = self._archive.read(name)
@@ -137,8 +144,6 @@ class Package:
     def read(self, name: str) -> bytes:
         if name in self._dirty:
             return serialise(self._trees[name])
-        if name in self._packed:
-            return self._packed[name].inflate()
         found = self._load(name)
         if found is None:
             raise KeyError(name)
@@ -179,9 +184,24 @@ class Package:
         self._add_name(name, content_type)
 
     def put_bytes(self, name: str, data: bytes, content_type: str = "") -> None:
+        """Set the part's bytes. A large part is deflated at once on a worker thread (the
+        next part is made meanwhile) and only its deflated bytes are kept."""
         self._forget(name)
-        self._bytes[name] = data
+        old = self._infos.get(name)
+        if len(data) >= _PARALLEL_BYTES and (old is None
+                                            or old.compress_type == zipfile.ZIP_DEFLATED):
+            if self._deflater is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._deflater = ThreadPoolExecutor(1)
+            self._packed[name] = self._deflater.submit(_pack, data)
+        else:
+            self._bytes[name] = data
         self._add_name(name, content_type)
+
+    def _packed_part(self, name: str) -> Packed:
+        packed = self._packed[name]
+        return packed if isinstance(packed, Packed) else packed.result()
 
     def put_packed(self, name: str, packed: Packed, content_type: str = "") -> None:
         """A part given deflated (see :func:`deflate_chunks`): written as it is on save."""
@@ -249,11 +269,14 @@ class Package:
                 info.compress_type = old.compress_type if old else zipfile.ZIP_DEFLATED
                 info.external_attr = old.external_attr if old else 0o644 << 16
                 if data is None:
-                    _write_deflated(out, info, copied.get(name) or self._packed[name])
+                    _write_deflated(out, info, copied.get(name) or self._packed_part(name))
                 elif name in packed:
                     _write_packed(out, info, data, packed.pop(name))
                 else:
                     out.writestr(info, data)
+        if self._deflater is not None:
+            self._deflater.shutdown()
+            self._deflater = None
 
 
     def _copyable(self, name: str) -> bool:
@@ -308,6 +331,10 @@ def _deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+def _pack(data: bytes) -> Packed:
+    return Packed(_deflate(data), zlib.crc32(data), len(data))
+
+
 def _deflate_large(parts: list[tuple[str, bytes | None]], infos: dict[str, zipfile.ZipInfo]
                    ) -> dict[str, bytes]:
     """Large deflated parts compressed in parallel (zlib releases the GIL): name -> bytes,
@@ -319,6 +346,7 @@ def _deflate_large(parts: list[tuple[str, bytes | None]], infos: dict[str, zipfi
     workers = min(len(large), os.cpu_count() or 1)
     if workers < 2:
         return {}
+
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(workers) as pool:
