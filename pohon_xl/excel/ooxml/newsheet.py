@@ -99,12 +99,14 @@ def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Ite
     starts = [""] + [f'<c r="{column_letters(c)}' for c in range(1, widest + 1)]
     indexes: dict[str, str] = {}  # style name -> its index, as text
     tails: dict[str, dict[str, str]] = {}  # style name -> text -> the cell after its number
+    empties: dict[str, str] = {}  # style name -> an empty cell after its number
     rows, heights = spec.rows, spec.heights
     count = len(rows)
     for number in range(1, max(count, max(heights, default=0)) + 1):
         cells = rows[number - 1] if number <= count else ()
         height = heights.get(number)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+        at = str(number)
         body = []
         append = body.append
         for column, cell in enumerate(cells, 1):
@@ -122,15 +124,18 @@ def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Ite
                             f'<t xml:space="preserve">{escape(value)}</t></is></c>')
                     by_text[value] = "" if tail is None else made
                     tail = made
-                append(f"{starts[column]}{number}{tail}")
+                append(f"{starts[column]}{at}{tail}")
+            elif value is None:
+                tail = empties.get(name)
+                if tail is None:
+                    tail = empties[name] = f'" s="{_index(indexes, name, style)}"/>'
+                append(f"{starts[column]}{at}{tail}")
             else:
                 index = indexes.get(name) or _index(indexes, name, style)
-                if value is None:
-                    append(f'{starts[column]}{number}" s="{index}"/>')
-                elif value.__class__ is int:
-                    append(f'{starts[column]}{number}" s="{index}"><v>{value}</v></c>')
+                if value.__class__ is int:
+                    append(f'{starts[column]}{at}" s="{index}"><v>{value}</v></c>')
                 elif value.__class__ is float and isfinite(value):
-                    append(f'{starts[column]}{number}" s="{index}"><v>{value!r}</v></c>')
+                    append(f'{starts[column]}{at}" s="{index}"><v>{value!r}</v></c>')
                 else:
                     append(_value(cell, f"{column_letters(column)}{number}", int(index)))
             if cell.link:
