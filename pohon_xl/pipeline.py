@@ -14,9 +14,9 @@ from pohon_xl.core.link import Tree
 from pohon_xl.core.validate import validate
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Report
+from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
 from pohon_xl.model.plan import Plan
-from pohon_xl.model import contract as C
 from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 
@@ -122,6 +122,7 @@ def _write_derived(outcome: Outcome, path: Path, target: Path) -> None:
         for spec in derivations:
             names.append(spec.name)
             yield spec
+            del spec  # not held while the next one is built
 
     def edits() -> WorkbookEdits:
         if derivations.findings:

@@ -30,7 +30,8 @@ def looks(path: Path) -> dict:
     """Everything a reader sees: values (calamine), every cell's look, merges, widths,
     heights, panes, names (openpyxl)."""
     book = openpyxl.load_workbook(path)
-    seen: dict = {"names": sorted((n, d.attr_text) for ws in book.worksheets
+    seen: dict = {"order": book.sheetnames,
+                  "names": sorted((n, d.attr_text) for ws in book.worksheets
                                   for n, d in ws.defined_names.items())}
     for ws in book.worksheets:
         cells = {
