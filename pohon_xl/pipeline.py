@@ -14,9 +14,10 @@ from pohon_xl.core.link import Tree
 from pohon_xl.core.validate import validate
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Report
+from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
 from pohon_xl.model.plan import Plan
-from pohon_xl.sheets import SheetSpec
+from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Outcome:
     tree: Tree
     report: Report
     output: Path | None = None
+    # The derived sheets. After :func:`process` only their names are kept (empty specs):
+    # each sheet was written and let go as soon as it was built.
     derived: list[SheetSpec] = field(default_factory=list)
 
 
@@ -96,9 +99,35 @@ def process(
             f"Berkas keluaran harus berakhiran {path.suffix.lower()} seperti masukannya."
         )
     with paused_gc():
-        outcome = analyse(path, derive=derive, nomenclature=nomenclature)
-        edits = validation_edits(outcome.plan, outcome.report)
-        edits.sheets.extend(outcome.derived)
-        write_workbook(path, target, edits)
+        outcome = analyse(path, nomenclature=nomenclature)
+        if derive:
+            _write_derived(outcome, path, target)
+        else:
+            write_workbook(path, target, validation_edits(outcome.plan, outcome.report))
     outcome.output = target
     return outcome
+
+
+def _write_derived(outcome: Outcome, path: Path, target: Path) -> None:
+    """Write the derived sheets as they are built (each is let go before the next: together
+    they would take more memory than the rest of the run); the marks on the input sheets
+    follow once the derivations' findings are known."""
+    from pohon_xl.core.derive.run import Derivations
+    from pohon_xl.excel.write import write_workbook
+
+    derivations = Derivations(outcome.plan, outcome.tree, outcome.report)
+    names: list[str] = []
+
+    def sheets() -> Iterator[SheetSpec]:
+        for spec in derivations:
+            names.append(spec.name)
+            yield spec
+            del spec  # not held while the next one is built
+
+    def edits() -> WorkbookEdits:
+        if derivations.findings:
+            outcome.report = Report(outcome.report.findings + derivations.findings)
+        return validation_edits(outcome.plan, outcome.report)
+
+    write_workbook(path, target, edits, sheets(), C.DERIVED_SHEETS)
+    outcome.derived = [SheetSpec(name) for name in C.DERIVED_SHEETS if name in names]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel import xlsxpatch
-from pohon_xl.sheets import WorkbookEdits
+from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 __all__ = ["WorkbookWriter", "ZipPatchWriter", "write_workbook"]
 
@@ -30,8 +31,13 @@ class ZipPatchWriter:
         write_workbook(src, dst, edits)
 
 
-def write_workbook(src: Path, dst: Path, edits: WorkbookEdits) -> None:
+def write_workbook(src: Path, dst: Path, edits: WorkbookEdits | Callable[[], WorkbookEdits],
+                   derived: Iterable[SheetSpec] = (), order: Sequence[str] = ()) -> None:
     """Apply ``edits`` to the workbook ``src`` and write ``dst`` (which may be ``src``).
+
+    ``derived``: more new sheets after ``edits.sheets`` (in ``order`` of their names),
+    written one at a time as the iterable hands them out; ``edits`` may then be a function,
+    called after the last one (see :func:`pohon_xl.excel.xlsxpatch.patch`).
 
     The result is written to a temporary file beside ``dst`` and moved over it only when
     complete, so a failure leaves ``dst`` as it was. Raises ``InputError`` for workbooks that
@@ -50,7 +56,7 @@ def write_workbook(src: Path, dst: Path, edits: WorkbookEdits) -> None:
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as out:
-            xlsxpatch.patch(src, out, edits)
+            xlsxpatch.patch(src, out, edits, derived, order)
             out.flush()
             os.fsync(out.fileno())
         _copy_mode(dst if dst.exists() else None, temp)

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
-from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet
+from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
 from pohon_xl.excel.ooxml.splice import SplicedSheet, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
-    CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, parse_xml, rels_name,
+    CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, Packed, deflate_chunks, parse_xml,
+    rels_name,
 )
 from pohon_xl.excel.ooxml.state import MarkState, load_state, save_state
 from pohon_xl.excel.ooxml.stylebook import MINIMAL_STYLES, StyleBook
@@ -27,7 +29,7 @@ from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.model.contract import CATATAN, STATUS
-from pohon_xl.sheets import CellMark, RowStatus, WorkbookEdits
+from pohon_xl.sheets import CellMark, RowStatus, SheetSpec, WorkbookEdits
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
@@ -37,26 +39,42 @@ BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabas
 FAST_SPLICE = True
 
 
-def patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
+def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
+          derived: Iterable[SheetSpec] = (), order: Sequence[str] = ()) -> None:
+    """Write ``src`` with ``edits`` applied to ``target``.
+
+    ``derived`` are more new sheets, placed after ``edits.sheets`` (in the order of their
+    names in ``order``, else as handed out): each is rendered and deflated as soon as the
+    iterable hands it out, and dropped before the next is asked for, so a large run never
+    holds them all. ``edits`` may be a function called once ``derived`` is exhausted (when
+    the derivations' findings are known).
+    """
     # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
     # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _patch(src, target, edits)
+        _patch(src, target, edits, derived, order)
     finally:
         if enabled:
             gc.enable()
 
 
-def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
+def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
+           derived: Iterable[SheetSpec], order: Sequence[str]) -> None:
     package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
     styles = _stylebook(package, book)
     state = load_state(package, book.part)
     state.clones = {c: (base, rgb) for c, (base, rgb) in state.clones.items()
                     if styles.is_clone(c, base, rgb)}
-    patcher = _Patcher(package, book, styles, state, edits)
+    # Their styles are registered first, before those of the edits (not known yet).
+    rendered = _render_all(derived, styles.named)
+    rank = {name: index for index, name in enumerate(order)}
+    rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
+    if callable(edits):
+        edits = edits()
+    patcher = _Patcher(package, book, styles, state, edits, rendered)
     patcher.input_sheets()
     patcher.new_sheets()
     if patcher.stale_calc_chain:
@@ -65,6 +83,27 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits) -> None:
         package.touch(styles.part)
     save_state(package, book.part, state)
     package.save(target)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A new sheet rendered and deflated: all the patcher needs of its spec."""
+
+    name: str
+    part: Packed
+    names: dict[str, str]  # its defined names
+
+    @classmethod
+    def of(cls, spec: SheetSpec, style: Callable[[str], int]) -> _Rendered:
+        return cls(spec.name, deflate_chunks(sheet_chunks(spec, style)), defined_names(spec))
+
+
+def _render_all(specs: Iterable[SheetSpec], style: Callable[[str], int]) -> list[_Rendered]:
+    rendered = []
+    for spec in specs:
+        rendered.append(_Rendered.of(spec, style))
+        del spec  # not held while the next one is built
+    return rendered
 
 
 def _stylebook(package: Package, book: Workbook) -> StyleBook:
@@ -83,9 +122,10 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
 
 class _Patcher:
     def __init__(self, package: Package, book: Workbook, styles: StyleBook, state: MarkState,
-                 edits: WorkbookEdits) -> None:
+                 edits: WorkbookEdits, rendered: list[_Rendered]) -> None:
         self.package, self.book, self.styles, self.state, self.edits = (
             package, book, styles, state, edits)
+        self.rendered = rendered
         self.stale_calc_chain = False
         self._blocks: set[int] | None = None
         self._names: dict[str, str] = {}
@@ -94,7 +134,7 @@ class _Patcher:
     def input_sheets(self) -> None:
         edits = self.edits
         name = self._actual_name  # edits may spell a sheet in another case
-        replaced = {spec.name.casefold() for spec in edits.sheets}
+        replaced = {spec.name.casefold() for spec in [*edits.sheets, *self.rendered]}
         columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
         statuses: dict[str, list[RowStatus]] = defaultdict(list)
         marks: dict[str, list[CellMark]] = defaultdict(list)
@@ -258,19 +298,30 @@ class _Patcher:
     # -- new sheets ---------------------------------------------------------------------
     def new_sheets(self) -> None:
         for spec in self.edits.sheets:
-            entry = self.book.find(spec.name)
-            if entry is None:
-                entry = self.book.add_sheet(spec.name)
+            entry = self._sheet_entry(spec.name)
+            if _large(spec):
+                self.package.put_packed(entry.part, _Rendered.of(spec, self.styles.named).part)
             else:
-                if self.package.content_types.of(entry.part) != CT_WORKSHEET:
-                    raise InputError(f"{self.package.label}: sheet {spec.name!r} bukan lembar "
-                                     "kerja biasa dan tidak dapat diganti; hapus atau ganti "
-                                     "namanya.")
-                self._drop_relations(entry.part)
-                self.stale_calc_chain = True
-                self.state.sheets.discard(entry.part)
-            self.package.put_bytes(entry.part, render_sheet(spec, self.styles.named))
+                self.package.put_bytes(entry.part, render_sheet(spec, self.styles.named))
             self.book.set_local_names(entry.index, defined_names(spec), BUILTIN_NAMES)
+        for sheet in self.rendered:
+            entry = self._sheet_entry(sheet.name)
+            self.package.put_packed(entry.part, sheet.part)
+            self.book.set_local_names(entry.index, sheet.names, BUILTIN_NAMES)
+
+    def _sheet_entry(self, name: str) -> SheetEntry:
+        """The entry of a new sheet: added at the end, or the one it replaces (emptied)."""
+        entry = self.book.find(name)
+        if entry is None:
+            return self.book.add_sheet(name)
+        if self.package.content_types.of(entry.part) != CT_WORKSHEET:
+            raise InputError(f"{self.package.label}: sheet {name!r} bukan lembar "
+                             "kerja biasa dan tidak dapat diganti; hapus atau ganti "
+                             "namanya.")
+        self._drop_relations(entry.part)
+        self.stale_calc_chain = True
+        self.state.sheets.discard(entry.part)
+        return entry
 
     def _drop_relations(self, part: str) -> None:
         """Drop a replaced sheet's rels and the parts only it used (its notes, drawings…)."""
@@ -295,6 +346,18 @@ class _Patcher:
                     seen.add(target)
                     todo.append(target)
         return seen
+
+
+_LARGE_CELLS = 20_000  # sheets with more cells are deflated while they are rendered
+
+
+def _large(spec: SheetSpec) -> bool:
+    cells = 0
+    for row in spec.rows:
+        cells += len(row)
+        if cells > _LARGE_CELLS:
+            return True
+    return False
 
 
 def _group(marks: list[CellMark]) -> dict[tuple[int, int], tuple[Severity, str]]:

@@ -622,6 +622,7 @@ class _Painter:
                 shown.append((ancestor, below))
                 cols[id(ancestor)] = (spots[0] + spots[-1]) // 2
                 below = [ancestor]
+        del place  # empties the recursive closure's cell: no cycle keeps the painter alive
         return cols, shown
 
     def _bands(self, section: Section, levels: list[int]) -> None:

@@ -1,6 +1,13 @@
-"""All derivations in one call: the plan, its tree and its report -> the derived sheets."""
+"""All derivations: the plan, its tree and its report -> the derived sheets.
+
+:class:`Derivations` hands the sheets out one at a time, so that a writer can render each
+and let it go before the next is built (a 100k-row workbook's sheets together take
+gigabytes); :func:`derive_all` collects them all.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import Derivation
@@ -16,6 +23,37 @@ from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import SheetSpec
 
+# The order the sheets are built in. Pohon, the largest by far and independent of the
+# others, comes first, while the least memory is in use (what it frees is reused by the
+# rest); Ringkasan counts the findings of those before it.
+BUILD_ORDER = (C.POHON, C.PROGRAM, C.KEGIATAN, C.SUBKEGIATAN, C.SKP, C.PK, C.MATRIKS,
+               C.RINGKASAN)
+
+
+class Derivations:
+    """The derived sheets, built one at a time in :data:`BUILD_ORDER` by iterating (once).
+
+    Nodes with a Galat in ``report`` are left out of every sheet (listed in Ringkasan).
+    :attr:`findings` — the derivation findings (TUR…), sorted and without duplicates — is
+    complete once Ringkasan has been handed out, and None before.
+    """
+
+    def __init__(self, plan: Plan, tree: Tree, report: Report) -> None:
+        self.plan, self.tree, self.report = plan, tree, report
+        self.findings: list[Finding] | None = None
+
+    def __iter__(self) -> Iterator[SheetSpec]:
+        plan, tree, report = self.plan, self.tree, self.report
+        yield pohon_sheet(plan, tree, report)
+        ctx = Derivation(plan, tree, report)
+        if ctx.pk_year is None:
+            row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
+            ctx.findings.append(F.NO_PK_YEAR.at(_identitas(plan), row, C.KEY_TAHUN_PK, 2))
+        for build in (program, kegiatan, subkegiatan, skp, pk, matriks):
+            yield build(ctx)
+        self.findings = Report(ctx.findings).findings
+        yield ringkasan(ctx, report.findings + self.findings)
+
 
 def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec], list[Finding]]:
     """The derived sheets in the contract's order, and the derivation findings (TUR…).
@@ -24,25 +62,12 @@ def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec],
     The findings are returned sorted and without duplicates; Ringkasan counts them together
     with the report's.
     """
-    ctx = Derivation(plan, tree, report)
-    if ctx.pk_year is None:
-        row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
-        ctx.findings.append(F.NO_PK_YEAR.at(_identitas(plan), row, C.KEY_TAHUN_PK, 2))
-    sheets = {
-        C.PROGRAM: program(ctx),
-        C.KEGIATAN: kegiatan(ctx),
-        C.SUBKEGIATAN: subkegiatan(ctx),
-        C.SKP: skp(ctx),
-        C.PK: pk(ctx),
-        C.MATRIKS: matriks(ctx),
-    }
-    findings = Report(ctx.findings).findings
-    sheets[C.RINGKASAN] = ringkasan(ctx, report.findings + findings)
-    sheets[C.POHON] = pohon_sheet(plan, tree, report)
-    return [sheets[name] for name in C.DERIVED_SHEETS], findings
+    derivations = Derivations(plan, tree, report)
+    sheets = dict(zip(BUILD_ORDER, derivations, strict=True))
+    assert derivations.findings is not None
+    return [sheets[name] for name in C.DERIVED_SHEETS], derivations.findings
 
 
 def _identitas(plan: Plan) -> str:
     info = plan.sheets.get(C.IDENTITAS)
     return info.name if info and info.present else C.IDENTITAS
-

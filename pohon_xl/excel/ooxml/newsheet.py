@@ -7,7 +7,8 @@ string joins are several times faster; every value goes through :func:`escape`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from math import isfinite
+from collections.abc import Callable, Iterator
 
 from pohon_xl.excel.ooxml.cellref import (
     absolute_range, clean_text, column_letters, quote_sheet, ref, split_ref,
@@ -69,63 +70,92 @@ def _cols(spec: SheetSpec) -> str:
     return f"<cols>{cols}</cols>" if cols else ""
 
 
-_CHUNK_ROWS = 2000  # rows encoded at a time: keeps one copy of a large sheet in memory, not three
+_CHUNK_ROWS = 500  # rows encoded at a time: a chunk can be deflated while the next is built
 
 
-def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]
-          ) -> tuple[list[bytes], int]:
-    """``<sheetData>`` as UTF-8 chunks, and the rightmost column used.
+def _last_column(rows: list[list[Cell | None]]) -> int:
+    """The rightmost column holding a cell (what ``<dimension>`` needs before the rows)."""
+    width = 0
+    for cells in rows:
+        column = len(cells)
+        while column > width and cells[column - 1] is None:
+            column -= 1
+        if column > width:
+            width = column
+    return width
 
-    The hot loop of large derived sheets: column letters, styles and escaped texts are
-    looked up once per distinct value, and text and empty cells (nearly all of them) are
-    written inline; other values go through :func:`_value`.
+
+def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Iterator[bytes]:
+    """``<sheetData>`` as UTF-8 chunks; the hyperlinks met are added to ``links``.
+
+    The hot loop of large derived sheets: a (style, text) met again is escaped and
+    formatted only once more (texts met once are not kept: a large sheet has many), and
+    texts, empty and numeric cells (nearly all of them) are written inline; other values go
+    through :func:`_value`.
     """
     out: list[str] = []
-    chunks: list[bytes] = [b"<sheetData>"]
-    width = 0
+    yield b"<sheetData>"
     widest = max(map(len, spec.rows), default=0)
-    letters = [""] + [column_letters(c) for c in range(1, widest + 1)]
-    styles: dict[str, int] = {}
-    texts: dict[str, str] = {}
+    starts = [""] + [f'<c r="{column_letters(c)}' for c in range(1, widest + 1)]
+    indexes: dict[str, str] = {}  # style name -> its index, as text
+    tails: dict[str, dict[str, str]] = {}  # style name -> text -> the cell after its number
+    empties: dict[str, str] = {}  # style name -> an empty cell after its number
     rows, heights = spec.rows, spec.heights
     count = len(rows)
     for number in range(1, max(count, max(heights, default=0)) + 1):
         cells = rows[number - 1] if number <= count else ()
         height = heights.get(number)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+        at = str(number)
         body = []
-        column = 0
-        for cell in cells:
-            column += 1
+        append = body.append
+        for column, cell in enumerate(cells, 1):
             if cell is None:
                 continue
-            where = f"{letters[column]}{number}"
-            if column > width:
-                width = column
-            index = styles.get(cell.style)
-            if index is None:
-                index = styles[cell.style] = style(cell.style)
+            name = cell.style
             value = cell.value
             if value.__class__ is str:
-                text = texts.get(value)
-                if text is None:
-                    text = texts[value] = escape(value)
-                body.append(f'<c r="{where}" s="{index}" t="inlineStr"><is>'
-                            f'<t xml:space="preserve">{text}</t></is></c>')
+                by_text = tails.get(name)
+                if by_text is None:
+                    by_text = tails[name] = {}
+                tail = by_text.get(value)
+                if not tail:  # kept from its second use on: most long texts occur once
+                    made = (f'" s="{_index(indexes, name, style)}" t="inlineStr"><is>'
+                            f'<t xml:space="preserve">{escape(value)}</t></is></c>')
+                    by_text[value] = "" if tail is None else made
+                    tail = made
+                append(f"{starts[column]}{at}{tail}")
             elif value is None:
-                body.append(f'<c r="{where}" s="{index}"/>')
+                tail = empties.get(name)
+                if tail is None:
+                    tail = empties[name] = f'" s="{_index(indexes, name, style)}"/>'
+                append(f"{starts[column]}{at}{tail}")
             else:
-                body.append(_value(cell, where, index))
+                index = indexes.get(name) or _index(indexes, name, style)
+                if value.__class__ is int:
+                    append(f'{starts[column]}{at}" s="{index}"><v>{value}</v></c>')
+                elif value.__class__ is float and isfinite(value):
+                    append(f'{starts[column]}{at}" s="{index}"><v>{value!r}</v></c>')
+                else:
+                    append(_value(cell, f"{column_letters(column)}{number}", int(index)))
             if cell.link:
+                where = f"{column_letters(column)}{number}"
                 display = "" if value is None else f" display={attr(str(value))}"
                 links.append(f'<hyperlink ref="{where}" location={attr(cell.link)}{display}/>')
         if body or attrs:
             out.append(f'<row r="{number}"{attrs}>{"".join(body)}</row>')
         if len(out) >= _CHUNK_ROWS:
-            chunks.append("".join(out).encode("utf-8"))
+            yield "".join(out).encode("utf-8")
             out.clear()
-    chunks.append(("".join(out) + "</sheetData>").encode("utf-8"))
-    return chunks, width
+    out.append("</sheetData>")
+    yield "".join(out).encode("utf-8")
+
+
+def _index(indexes: dict[str, str], name: str, style: Callable[[str], int]) -> str:
+    found = indexes.get(name)
+    if found is None:
+        found = indexes[name] = str(style(name))
+    return found
 
 
 def _page(spec: SheetSpec) -> str:
@@ -145,10 +175,15 @@ def _page(spec: SheetSpec) -> str:
 
 def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
     """The worksheet XML; ``style`` maps a named style to its cellXfs index."""
-    links: list[str] = []
-    data, width = _rows(spec, style, links)
+    return b"".join(sheet_chunks(spec, style))
+
+
+def sheet_chunks(spec: SheetSpec, style: Callable[[str], int]) -> Iterator[bytes]:
+    """:func:`render_sheet` in UTF-8 chunks of a few hundred rows, made as they are asked
+    for: a large sheet can be deflated on the fly instead of held whole."""
+    width = _last_column(spec.rows)
     last_row = max(len(spec.rows), 1)
-    dimension = f"A1:{ref(last_row, max(width, 1))}" if width else "A1"
+    dimension = f"A1:{ref(last_row, width)}" if width else "A1"
     head = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">',
@@ -158,6 +193,9 @@ def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
         '<sheetFormatPr defaultRowHeight="15"/>',
         _cols(spec),
     ]
+    yield "".join(head).encode("utf-8")
+    links: list[str] = []
+    yield from _rows(spec, style, links)
     parts = []
     if spec.protect:
         parts.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
@@ -171,7 +209,7 @@ def render_sheet(spec: SheetSpec, style: Callable[[str], int]) -> bytes:
         parts.append(f"<hyperlinks>{''.join(links)}</hyperlinks>")
     parts.append(_page(spec))
     parts.append("</worksheet>")
-    return b"".join(["".join(head).encode("utf-8"), *data, "".join(parts).encode("utf-8")])
+    yield "".join(parts).encode("utf-8")
 
 
 def defined_names(spec: SheetSpec) -> dict[str, str]:
