@@ -108,11 +108,6 @@ def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
     return info
 
 
-def _number(row: list[object], col: int | None) -> Number:
-    value = row[col - 1] if col and col - 1 < len(row) else None
-    return _number_of(value)
-
-
 def _number_of(value: object) -> Number:
     if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
         return Number(value, float(f"{value:.15g}") if isfinite(value) else None)
@@ -121,29 +116,35 @@ def _number_of(value: object) -> Number:
     return Number(value, parse_number(value))
 
 
-def _cell(row: list[object], col: int | None) -> str:
-    return text(row[col - 1]) if col and col - 1 < len(row) else ""
+class _Texts(dict):
+    """``texts[value]`` is ``text(value)``: one dict look-up for the strings a sheet repeats
+    (units, owners, parent IDs, empty cells). Only str and None are kept: no other cell value
+    equals them, so a look-up of a number never finds a text's entry."""
+
+    def __missing__(self, value: object) -> str:
+        if value is None or value.__class__ is str:
+            result = self[value] = text(value)
+            return result
+        return text(value)
 
 
-def _text(value: object) -> str:
-    """:func:`text`, with the common cases (text, empty) first."""
-    if value.__class__ is str:
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    return text(value)
+class _Numbers(dict):
+    """``numbers[value]`` is ``_number_of(value)`` for floats, str and None: the Numbers of
+    repeated values are shared (nothing changes a Number). Look up only those three types:
+    ``True == 1 == 1.0`` would find a float's entry for a bool or an int. Zero is not kept,
+    so that ``-0.0`` keeps its sign."""
+
+    def __missing__(self, value: object) -> Number:
+        result = _number_of(value)
+        if value != 0.0:
+            self[value] = result
+        return result
 
 
-def _filled(value: object) -> bool:
-    """Whether a cell reads as non-empty text (``text(value) != ""``), without building it."""
-    if value is None:
-        return False
-    kind = value.__class__
-    if kind is str:
-        return not value.isspace() and value != ""
-    if kind is float or kind is int:
-        return True
-    return text(value) != ""
+def _split_list(value: str) -> list[str]:
+    if not value:
+        return []
+    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
 
 def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
@@ -155,60 +156,81 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
     col = info.columns.get
     contract_cols = sorted(set(info.columns.values()) - {col(C.STATUS), col(C.CATATAN)})
     id_col, sasaran_col = col(C.ID), col(C.SASARAN)
-    # Every column read below as a 0-based index into a row padded to ``width`` + 1; a
-    # column the sheet lacks reads the padding (None), as ``_cell``/``_number`` would.
+    # Column by column: every cell a contract column holds, from row 2 down, read through
+    # the memos (one dict look-up for a repeated value instead of a call). Rows shorter than
+    # the rightmost contract column are padded; a column the sheet lacks reads as empty.
     width = max(contract_cols, default=0)
-    pad = [None] * (width + 1)
+    pad = [None] * width
+    body = [line if len(line) >= width else line + pad[len(line):] for line in rows[1:]]
+    count = len(body)
+    texts, numbers = _Texts(), _Numbers()
 
-    def at(header: str | None) -> int:
+    def texts_of(header: str | None) -> list[str]:
         found = col(header) if header else None
-        return found - 1 if found else width
+        if not found:
+            return [""] * count
+        i = found - 1
+        return [texts[line[i]] for line in body]
+
+    def numbers_of(header: str) -> list[Number]:
+        found = col(header)
+        if not found:
+            return [numbers[None]] * count
+        i = found - 1
+        return [numbers[v] if (v := line[i]) is None or v.__class__ is float or v.__class__ is str
+                else _number_of(v) for line in body]
 
     contract = [c - 1 for c in contract_cols]
-    i_id, i_sasaran, i_parent = at(C.ID), at(C.SASARAN), at(C.ID_INDUK)
-    i_ind, i_unit, i_arah, i_base = at(C.INDIKATOR), at(C.SATUAN), at(C.ARAH), at(C.BASELINE)
-    i_aspek, i_jenis, i_owner = at(C.ASPEK), at(C.JENIS_CASCADING), at(C.PEMILIK)
-    i_kolab, i_ket = at(C.KOLABORATOR), at(C.KETERANGAN)
-    i_code = at(spec.code_header) if spec.code_header else None
-    i_name = at(spec.name_header) if spec.name_header else None
-    target_cols = [(y, at(C.target_header(y))) for y in info.years]
-    budget_cols = [(y, at(C.budget_header(y))) for y in info.budget_years]
+    ids, sasarans, parents = texts_of(C.ID), texts_of(C.SASARAN), texts_of(C.ID_INDUK)
+    names, units, arahs = texts_of(C.INDIKATOR), texts_of(C.SATUAN), texts_of(C.ARAH)
+    baselines, aspeks = numbers_of(C.BASELINE), texts_of(C.ASPEK)
+    jenis, owners = texts_of(C.JENIS_CASCADING), texts_of(C.PEMILIK)
+    kolabs, kets = texts_of(C.KOLABORATOR), texts_of(C.KETERANGAN)
+    codes, code_names = texts_of(spec.code_header), texts_of(spec.name_header)
+    years = info.years
+    targets = list(zip(*[numbers_of(C.target_header(y)) for y in years])) or [()] * count
+    budget_years = info.budget_years
+    budgets = (list(zip(*[numbers_of(C.budget_header(y)) for y in budget_years]))
+               or [()] * count)
     level, sheet_name = spec.number, sheet.name
+    splits: dict[str, list[str]] = {}
     current: Node | None = None
-    for excel_row in range(2, len(rows) + 1):
-        line = rows[excel_row - 1]
-        row = line[:width] + pad[min(len(line), width):]
+    for r, line in enumerate(body):
         for index in contract:
-            if _filled(row[index]):
+            if texts[line[index]]:  # text(cell) != ""
                 break
         else:
             continue  # blank row (user columns alone do not make a row of the tree)
-        own_id = "" if (excel_row, id_col) in covered else _text(row[i_id])
-        own_sasaran = "" if (excel_row, sasaran_col) in covered else _text(row[i_sasaran])
+        excel_row = r + 2
         indicator = trusted(Indicator, {
             "row": excel_row,
-            "name": _text(row[i_ind]),
-            "unit": _text(row[i_unit]),
-            "arah": _text(row[i_arah]),
-            "baseline": _number_of(row[i_base]),
-            "targets": {y: _number_of(row[i]) for y, i in target_cols},
-            "budgets": {y: _number_of(row[i]) for y, i in budget_cols},
-            "aspek": _text(row[i_aspek]),
+            "name": names[r],
+            "unit": units[r],
+            "arah": arahs[r],
+            "baseline": baselines[r],
+            "targets": dict(zip(years, targets[r])),
+            "budgets": dict(zip(budget_years, budgets[r])),
+            "aspek": aspeks[r],
         })
+        own_id = "" if (excel_row, id_col) in covered else ids[r]
+        own_sasaran = "" if (excel_row, sasaran_col) in covered else sasarans[r]
         if own_id or own_sasaran:
+            kolab = kolabs[r]
+            if kolab not in splits:
+                splits[kolab] = _split_list(kolab)
             current = trusted(Node, {
                 "id": own_id,
                 "level": level,
                 "sheet": sheet_name,
                 "row": excel_row,
-                "parent_id": _text(row[i_parent]),
+                "parent_id": parents[r],
                 "sasaran": own_sasaran,
-                "jenis_cascading": _text(row[i_jenis]),
-                "owner": _text(row[i_owner]),
-                "collaborators": _split_list(_text(row[i_kolab])),
-                "keterangan": _text(row[i_ket]),
-                "code": _text(row[i_code]) if i_code is not None else "",
-                "code_name": _text(row[i_name]) if i_name is not None else "",
+                "jenis_cascading": jenis[r],
+                "owner": owners[r],
+                "collaborators": list(splits[kolab]),
+                "keterangan": kets[r],
+                "code": codes[r],
+                "code_name": code_names[r],
                 "indicators": [indicator],
             })
             plan.nodes.append(current)
@@ -218,8 +240,8 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
             current.indicators.append(indicator)
 
 
-def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+# Position's fields in declaration order: the row, then one per C.JABATAN_HEADERS.
+_POSITION_FIELDS = ("row", "code", "name", "kind", "unit", "superior", "nip", "holder")
 
 
 def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
@@ -227,24 +249,13 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
     info.missing_columns = [h for h in C.JABATAN_REQUIRED if h not in info.columns]
     plan.sheets[C.JABATAN] = info
     rows, _ = _merge_fill(sheet)
-    col = info.columns.get
+    indexes = [info.columns[h] - 1 if h in info.columns else None for h in C.JABATAN_HEADERS]
+    texts = _Texts()
     for excel_row in range(2, len(rows) + 1):
         row = rows[excel_row - 1]
-        values = {h: _cell(row, col(h)) for h in C.JABATAN_HEADERS}
-        if not any(values.values()):
-            continue
-        plan.positions.append(
-            Position.model_construct(
-                row=excel_row,
-                code=values[C.KODE_JABATAN],
-                name=values[C.NAMA_JABATAN],
-                kind=values[C.JENIS_JABATAN],
-                unit=values[C.UNIT_KERJA],
-                superior=values[C.KODE_ATASAN],
-                nip=values[C.NIP_PEMANGKU],
-                holder=values[C.NAMA_PEMANGKU],
-            )
-        )
+        values = [texts[row[i]] if i is not None and i < len(row) else "" for i in indexes]
+        if any(values):
+            plan.positions.append(trusted(Position, dict(zip(_POSITION_FIELDS, [excel_row, *values]))))
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:

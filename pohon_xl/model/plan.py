@@ -23,18 +23,23 @@ class Model(BaseModel):
 
 
 M = TypeVar("M", bound=Model)
+_new = object.__new__
 _setattr = object.__setattr__
+# The slots of a model, set through their descriptors (no attribute look-up by name).
+_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
+_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
+_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
 
 
 def trusted(cls: type[M], values: dict[str, object]) -> M:
     """``cls.model_construct(**values)`` for values that name every field of ``cls`` (in
     declaration order) and are already of the right types: the reader's hot path (one per
     node and indicator row). No validation, no defaults, same instance as model_construct."""
-    model = cls.__new__(cls)
+    model = _new(cls)
     _setattr(model, "__dict__", values)
-    _setattr(model, "__pydantic_fields_set__", set(values))
-    _setattr(model, "__pydantic_extra__", None)
-    _setattr(model, "__pydantic_private__", None)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
