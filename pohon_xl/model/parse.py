@@ -122,9 +122,12 @@ class _Texts(dict):
     equals them, so a look-up of a number never finds a text's entry."""
 
     def __missing__(self, value: object) -> str:
-        if value is None or value.__class__ is str:
-            result = self[value] = text(value)
+        if value.__class__ is str:
+            result = self[value] = " ".join(value.split())  # text(value), inlined
             return result
+        if value is None:
+            self[None] = ""
+            return ""
         return text(value)
 
 
@@ -209,11 +212,13 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
             "arah": arahs[r],
             "baseline": baselines[r],
             "targets": dict(zip(years, targets[r])),
-            "budgets": dict(zip(budget_years, budgets[r])),
+            "budgets": dict(zip(budget_years, budgets[r])) if budget_years else {},
             "aspek": aspeks[r],
         })
-        own_id = "" if (excel_row, id_col) in covered else ids[r]
-        own_sasaran = "" if (excel_row, sasaran_col) in covered else sasarans[r]
+        own_id, own_sasaran = ids[r], sasarans[r]
+        if covered:  # a merged cell's copy of the value above does not start a node
+            own_id = "" if (excel_row, id_col) in covered else own_id
+            own_sasaran = "" if (excel_row, sasaran_col) in covered else own_sasaran
         if own_id or own_sasaran:
             kolab = kolabs[r]
             if kolab not in splits:
