@@ -8,7 +8,9 @@ reading lives here, once, for all of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from math import isfinite
 
@@ -41,6 +43,7 @@ class RawSheet:
 
 
 RawWorkbook = dict[str, RawSheet]
+S = TypeVar("S")
 
 
 def text(value: object) -> str:
@@ -52,11 +55,23 @@ def text(value: object) -> str:
     return " ".join(str(value).split()) if isinstance(value, str) else str(value).strip()
 
 
-def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
+def _find_sheet(raw: Mapping[str, S], name: str) -> S | None:
     if name in raw:
         return raw[name]
     wanted = C.normalise_header(name)
     return next((s for key, s in raw.items() if C.normalise_header(key) == wanted), None)
+
+
+CONTRACT_SHEETS = (C.IDENTITAS, C.JABATAN, *(spec.sheet for spec in C.LEVELS))
+
+
+def contract_sheet_names(names: list[str]) -> list[str]:
+    """Of a workbook's sheet names, those :func:`parse_workbook` reads (matched as it
+    matches them): a reader can leave the others (Petunjuk, a previous run's derived
+    sheets, the user's own) unread."""
+    by_name = {name: name for name in names}
+    found = (_find_sheet(by_name, name) for name in CONTRACT_SHEETS)
+    return [name for name in found if name is not None]
 
 
 def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int]]]:
