@@ -275,7 +275,8 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
         row = rows[excel_row - 1]
         values = [texts[row[i]] if i is not None and i < len(row) else "" for i in indexes]
         if any(values):
-            plan.positions.append(trusted(Position, dict(zip(_POSITION_FIELDS, [excel_row, *values]))))
+            values.insert(0, excel_row)
+            plan.positions.append(trusted(Position, dict(zip(_POSITION_FIELDS, values))))
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
