@@ -70,7 +70,8 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
-    """Every worksheet's values from A1, with merged ranges; raises InputError if unreadable.
+    """Every worksheet's values from A1 (an empty cell reads as ""), with merged ranges;
+    raises InputError if unreadable.
 
     ``contract_only``: just the sheets the parser reads (a previous run's derived sheets
     can take longer to read than the tree itself)."""
@@ -88,8 +89,7 @@ def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
         raw: RawWorkbook = {}
         for name in names:
             sheet = book.get_sheet_by_name(name)
-            rows = [[None if v == "" else v for v in row] if "" in row else row
-                    for row in sheet.to_python(skip_empty_area=False)]  # "" reads as empty
+            rows = sheet.to_python(skip_empty_area=False)  # empty cells read as ""
             merged = [
                 (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                 for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])

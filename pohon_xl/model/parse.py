@@ -25,7 +25,8 @@ _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
 
 @dataclass
 class RawSheet:
-    """A sheet's cells as values: ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A.
+    """A sheet's cells as values: ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A. An
+    empty cell is None or ``""`` (calamine's empty): the parser reads both alike.
 
     ``merged`` holds merged ranges as (first_row, first_col, last_row, last_col), 1-based.
     """
@@ -286,7 +287,7 @@ def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
     for excel_row, row in enumerate(sheet.rows, start=1):
         key = keys.get(C.normalise_header(row[0] if row else None))
         if key and key not in identity.values:
-            value = row[1] if len(row) > 1 else None
+            value = row[1] if len(row) > 1 and row[1] != "" else None
             identity.values[key] = value.strip() if isinstance(value, str) else value
             identity.rows[key] = excel_row
     plan.identity = identity
