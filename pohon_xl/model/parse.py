@@ -17,7 +17,7 @@ from math import isfinite
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import parse_number
 from pohon_xl.model.plan import (
-    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, trusted,
+    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, constructed, trusted,
 )
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
@@ -100,7 +100,7 @@ def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int
 
 
 def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
-    info = SheetInfo.model_construct(name=sheet.name)
+    info = constructed(SheetInfo, name=sheet.name)
     wanted = {C.normalise_header(h): h for h in known + [C.STATUS, C.CATATAN]}
     header_row = sheet.rows[0] if sheet.rows else []
     for index, label in enumerate(header_row, start=1):
@@ -281,9 +281,9 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
-    plan.sheets[C.IDENTITAS] = SheetInfo.model_construct(name=sheet.name)
+    plan.sheets[C.IDENTITAS] = constructed(SheetInfo, name=sheet.name)
     keys = {C.normalise_header(k): k for k in C.IDENTITAS_KEYS}
-    identity = Identity.model_construct()
+    identity = constructed(Identity)
     for excel_row, row in enumerate(sheet.rows, start=1):
         key = keys.get(C.normalise_header(row[0] if row else None))
         if key and key not in identity.values:
@@ -295,17 +295,17 @@ def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
 
 def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
     """Read every contract sheet that is present; absent ones are recorded, not fatal."""
-    plan = Plan.model_construct(source=source, identity=Identity.model_construct())
+    plan = constructed(Plan, source=source, identity=constructed(Identity))
     for name, parser in ((C.IDENTITAS, parse_identitas), (C.JABATAN, parse_jabatan)):
         sheet = _find_sheet(raw, name)
         if sheet is None:
-            plan.sheets[name] = SheetInfo.model_construct(name=name, present=False)
+            plan.sheets[name] = constructed(SheetInfo, name=name, present=False)
         else:
             parser(sheet, plan)
     for spec in C.LEVELS:
         sheet = _find_sheet(raw, spec.sheet)
         if sheet is None:
-            plan.sheets[spec.sheet] = SheetInfo.model_construct(name=spec.sheet, present=False)
+            plan.sheets[spec.sheet] = constructed(SheetInfo, name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
     return plan
