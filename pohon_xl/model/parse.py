@@ -270,14 +270,18 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
     info.missing_columns = [h for h in C.JABATAN_REQUIRED if h not in info.columns]
     plan.sheets[C.JABATAN] = info
     rows, _ = _merge_fill(sheet)
-    indexes = [info.columns[h] - 1 if h in info.columns else None for h in C.JABATAN_HEADERS]
+    # Column by column, as parse_level reads a level sheet.
+    width = max(info.columns.values(), default=0)
+    pad = [None] * width
+    body = [line if len(line) >= width else line + pad[len(line):] for line in rows[1:]]
     texts = _Texts()
-    for excel_row in range(2, len(rows) + 1):
-        row = rows[excel_row - 1]
-        values = [texts[row[i]] if i is not None and i < len(row) else "" for i in indexes]
+    columns = [[texts[line[i]] for line in body] if i is not None else [""] * len(body)
+               for i in (info.columns[h] - 1 if h in info.columns else None
+                         for h in C.JABATAN_HEADERS)]
+    for excel_row, values in enumerate(zip(*columns), start=2):
         if any(values):
-            values.insert(0, excel_row)
-            plan.positions.append(trusted(Position, dict(zip(_POSITION_FIELDS, values))))
+            plan.positions.append(
+                trusted(Position, dict(zip(_POSITION_FIELDS, (excel_row, *values)))))
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
