@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from math import isfinite
+from operator import itemgetter
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import parse_number
@@ -149,15 +150,19 @@ class _Texts(dict):
 
 class _Numbers(dict):
     """``numbers[value]`` is ``_number_of(value)`` for floats, str and None: the Numbers of
-    repeated values are shared (nothing changes a Number). Look up only those three types:
-    ``True == 1 == 1.0`` would find a float's entry for a bool or an int. Zero is not kept,
-    so that ``-0.0`` keeps its sign."""
+    repeated values are shared (nothing changes a Number). Look up only those types
+    (``_MEMO_TYPES``). Zero is not kept, so that ``-0.0`` keeps its sign."""
 
     def __missing__(self, value: object) -> Number:
         result = _number_of(value)
         if value != 0.0:
             self[value] = result
         return result
+
+
+# The cell types _Numbers keeps: a bool or an int equals a float (True == 1 == 1.0) and
+# must not find that float's entry.
+_MEMO_TYPES = frozenset({float, str, type(None)})
 
 
 def _split_list(value: str) -> list[str]:
@@ -188,16 +193,16 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
         found = col(header) if header else None
         if not found:
             return [""] * count
-        i = found - 1
-        return [texts[line[i]] for line in body]
+        return list(map(texts.__getitem__, map(itemgetter(found - 1), body)))
 
     def numbers_of(header: str) -> list[Number]:
         found = col(header)
         if not found:
             return [numbers[None]] * count
-        i = found - 1
-        return [numbers[v] if (v := line[i]) is None or v.__class__ is float or v.__class__ is str
-                else _number_of(v) for line in body]
+        cells = list(map(itemgetter(found - 1), body))
+        if _MEMO_TYPES.issuperset(map(type, cells)):
+            return list(map(numbers.__getitem__, cells))
+        return [numbers[v] if v.__class__ in _MEMO_TYPES else _number_of(v) for v in cells]
 
     contract = [c - 1 for c in contract_cols]
     ids, sasarans, parents = texts_of(C.ID), texts_of(C.SASARAN), texts_of(C.ID_INDUK)
