@@ -204,3 +204,19 @@ def test_contract_only_reads_the_contract_sheets_alone(workbook_factory):
     assert list(contract) == [" identitas ", L1]
     assert all(contract[k].rows == full[k].rows for k in contract)
     assert parse_workbook(contract) == parse_workbook(full)
+
+
+def test_constructed_is_model_construct():
+    from pohon_xl.model.plan import Identity, Indicator, Plan, Position, SheetInfo, constructed
+
+    cases = [(SheetInfo, {"name": "L1"}), (SheetInfo, {"name": "L1", "present": False}),
+             (Identity, {}), (Plan, {"source": "x.xlsx", "identity": Identity()}),
+             (Indicator, {"row": 3}), (Node, {"id": "S1", "level": 1, "sheet": L1, "row": 2}),
+             (Position, {"row": 2, "code": "K1"})]
+    for cls, values in cases:
+        made, reference = constructed(cls, **values), cls.model_construct(**values)
+        assert list(made.__dict__.items()) == list(reference.__dict__.items()), cls
+        assert made.model_fields_set == reference.model_fields_set, cls
+        assert (made.__pydantic_extra__, made.__pydantic_private__) == (None, None)
+    first, second = constructed(SheetInfo, name="a"), constructed(SheetInfo, name="b")
+    assert first.columns is not second.columns  # a fresh default for each
