@@ -6,7 +6,6 @@ processed, with one line on standard error saying why and what to do.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -153,6 +152,8 @@ def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
         nomenclature = load_nomenclature(nomenclature_path)
     outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature)
     if as_json:
+        import json
+
         from pohon_xl.render import report_json
 
         click.echo(json.dumps(report_json(outcome), ensure_ascii=False, indent=2))
@@ -210,6 +211,8 @@ def batch(inbox: Path, outdir: Path, jobs: int | None, dask_address: str | None,
     else:
         result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=LineProgress())
     if as_json:
+        import json
+
         click.echo(json.dumps(batch_json(result), ensure_ascii=False, indent=2))
     else:
         print_batch_summary(result)

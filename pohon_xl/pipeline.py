@@ -65,7 +65,7 @@ def analyse(
 def _analyse(path: Path, derive: bool, nomenclature: dict[str, str] | None) -> Outcome:
     from pohon_xl.excel.read import read_raw
 
-    plan = parse_workbook(read_raw(path), source=path.name)
+    plan = parse_workbook(read_raw(path, contract_only=True), source=path.name)
     report, tree = validate(plan, nomenclature)
     outcome = Outcome(plan, tree, report)
     if derive:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import math
+import pickle
+
 import xlsxwriter
 
 from pohon_xl.excel.read import read_raw
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
+from pohon_xl.model.plan import Node
 from tests.conftest import YEARS, identitas_rows
 
 L1 = C.LEVEL_BY_NUMBER[1].sheet
@@ -130,3 +135,88 @@ def test_missing_sheets_and_columns_are_recorded_not_fatal(workbook_factory):
     assert plan.sheets[L1].missing_columns
     assert not plan.sheets[C.JABATAN].present
     assert not plan.sheets[L5].present
+
+
+# Odd cells for the parser's memos: values that compare equal across types (True == 1 ==
+# 1.0, 0.0 == -0.0) must still read as they would one by one.
+_ODD_CELLS = [True, 1, 1.0, False, 0, 0.0, -0.0, -0.0, 0.0, 1.0, True, 2.5, 2.5, float("nan"),
+              float("inf"), "", "  ", " 1.250 ", "1.250", "Rp 2.500.000,-", "abc", None,
+              datetime.date(2025, 1, 2), datetime.datetime(2025, 1, 2, 3, 4)]
+
+
+def _same(a, b) -> bool:
+    """Equal, of the same type, and for floats of the same sign (nan equals nan)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) ==
+                                                     math.copysign(1, b))
+    return a == b
+
+
+def test_repeated_values_read_as_each_cell_alone():
+    from pohon_xl.model.parse import RawSheet, _number_of, parse_level, text
+    from pohon_xl.model.plan import Identity, Plan
+
+    spec = C.LEVEL_BY_NUMBER[5]
+    headers = C.level_headers(spec, YEARS)
+    satuan, baseline = headers.index(C.SATUAN), headers.index(C.BASELINE)
+    target, budget = headers.index(C.target_header(2025)), headers.index(C.budget_header(2026))
+    rows = [headers]
+    for r, value in enumerate(_ODD_CELLS + _ODD_CELLS[::-1]):
+        row = [None] * len(headers)
+        row[0] = f"S{r}"
+        row[satuan] = row[baseline] = row[target] = row[budget] = value
+        rows.append(row)
+    plan = Plan.model_construct(source="", identity=Identity.model_construct())
+    parse_level(RawSheet(spec.sheet, rows), spec, plan)
+    assert len(plan.nodes) == len(rows) - 1
+    for node, row in zip(plan.nodes, rows[1:]):
+        indicator = node.indicators[0]
+        assert indicator.unit == text(row[satuan])
+        for number, cell in ((indicator.baseline, row[baseline]),
+                             (indicator.targets[2025], row[target]),
+                             (indicator.budgets[2026], row[budget])):
+            alone = _number_of(cell)
+            assert _same(number.raw, alone.raw) and _same(number.value, alone.value), cell
+        assert node == Node.model_construct(**dict(node))
+
+
+def test_models_from_the_reader_behave_as_constructed(workbook_factory):
+    headers = C.level_headers(C.LEVEL_BY_NUMBER[1], YEARS)
+    rows = [headers, ["S1", "", "Satu", "Indeks"], ["S2", "", "Dua", "Indeks"]]
+    plan = _plan(workbook_factory({"Identitas": identitas_rows(), L1: rows}))
+    first, second = plan.nodes
+    assert first.model_fields_set == set(Node.model_fields)
+    copy = first.model_copy(update={"row": 9})
+    first.owner = "WALIKOTA"  # assignment, as a rule or the batch may do
+    assert (copy.row, first.owner, second.owner) == (9, "WALIKOTA", "")
+    assert second.model_fields_set == set(Node.model_fields)
+    assert pickle.loads(pickle.dumps(plan)) == plan
+
+
+def test_contract_only_reads_the_contract_sheets_alone(workbook_factory):
+    level = [C.level_headers(C.LEVEL_BY_NUMBER[1], YEARS), ["S1", "", "Satu", "Indeks"]]
+    path = workbook_factory({"Petunjuk": [["isi"]], " identitas ": identitas_rows(),
+                             "Catatan Saya": [["bebas"]], L1: level, C.PK: [["PK"]],
+                             "l1_sasaran_daerah": [["salinan"]]})
+    full, contract = read_raw(path), read_raw(path, contract_only=True)
+    assert list(contract) == [" identitas ", L1]
+    assert all(contract[k].rows == full[k].rows for k in contract)
+    assert parse_workbook(contract) == parse_workbook(full)
+
+
+def test_constructed_is_model_construct():
+    from pohon_xl.model.plan import Identity, Indicator, Plan, Position, SheetInfo, constructed
+
+    cases = [(SheetInfo, {"name": "L1"}), (SheetInfo, {"name": "L1", "present": False}),
+             (Identity, {}), (Plan, {"source": "x.xlsx", "identity": Identity()}),
+             (Indicator, {"row": 3}), (Node, {"id": "S1", "level": 1, "sheet": L1, "row": 2}),
+             (Position, {"row": 2, "code": "K1"})]
+    for cls, values in cases:
+        made, reference = constructed(cls, **values), cls.model_construct(**values)
+        assert list(made.__dict__.items()) == list(reference.__dict__.items()), cls
+        assert made.model_fields_set == reference.model_fields_set, cls
+        assert (made.__pydantic_extra__, made.__pydantic_private__) == (None, None)
+    first, second = constructed(SheetInfo, name="a"), constructed(SheetInfo, name="b")
+    assert first.columns is not second.columns  # a fresh default for each

@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 from pohon_xl.errors import InputError
-from pohon_xl.model.parse import RawSheet, RawWorkbook, is_contract_workbook
+from pohon_xl.model.parse import (
+    RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -67,26 +69,32 @@ def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
-def read_raw(path: str | Path) -> RawWorkbook:
-    """Every worksheet's values from A1, with merged ranges; raises InputError if unreadable."""
+def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
+    """Every worksheet's values from A1 (an empty cell reads as ""), with merged ranges;
+    raises InputError if unreadable.
+
+    ``contract_only``: just the sheets the parser reads (a previous run's derived sheets
+    can take longer to read than the tree itself)."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
 
     path = Path(path)
     check_file(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
+        names = [meta.name for meta in book.sheets_metadata
+                 if str(meta.typ) == "SheetTypeEnum.WorkSheet"]
+        if contract_only:
+            wanted = set(contract_sheet_names(names))
+            names = [name for name in names if name in wanted]
         raw: RawWorkbook = {}
-        for meta in book.sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = [[None if v == "" else v for v in row] if "" in row else row
-                    for row in sheet.to_python(skip_empty_area=False)]  # "" reads as empty
+        for name in names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)  # empty cells read as ""
             merged = [
                 (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
                 for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
             ]
-            raw[meta.name] = RawSheet(meta.name, rows, merged)
+            raw[name] = RawSheet(name, rows, merged)
     except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
         raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
     if not is_contract_workbook(raw):

@@ -8,14 +8,17 @@ reading lives here, once, for all of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from math import isfinite
+from operator import itemgetter
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import parse_number
 from pohon_xl.model.plan import (
-    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, trusted,
+    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, constructed, trusted,
 )
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
@@ -23,7 +26,8 @@ _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
 
 @dataclass
 class RawSheet:
-    """A sheet's cells as values: ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A.
+    """A sheet's cells as values: ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A. An
+    empty cell is None or ``""`` (calamine's empty): the parser reads both alike.
 
     ``merged`` holds merged ranges as (first_row, first_col, last_row, last_col), 1-based.
     """
@@ -41,6 +45,7 @@ class RawSheet:
 
 
 RawWorkbook = dict[str, RawSheet]
+S = TypeVar("S")
 
 
 def text(value: object) -> str:
@@ -52,11 +57,23 @@ def text(value: object) -> str:
     return " ".join(str(value).split()) if isinstance(value, str) else str(value).strip()
 
 
-def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
+def _find_sheet(raw: Mapping[str, S], name: str) -> S | None:
     if name in raw:
         return raw[name]
     wanted = C.normalise_header(name)
     return next((s for key, s in raw.items() if C.normalise_header(key) == wanted), None)
+
+
+CONTRACT_SHEETS = (C.IDENTITAS, C.JABATAN, *(spec.sheet for spec in C.LEVELS))
+
+
+def contract_sheet_names(names: list[str]) -> list[str]:
+    """Of a workbook's sheet names, those :func:`parse_workbook` reads (matched as it
+    matches them): a reader can leave the others (Petunjuk, a previous run's derived
+    sheets, the user's own) unread."""
+    by_name = {name: name for name in names}
+    found = (_find_sheet(by_name, name) for name in CONTRACT_SHEETS)
+    return [name for name in found if name is not None]
 
 
 def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int]]]:
@@ -84,7 +101,7 @@ def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int
 
 
 def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
-    info = SheetInfo.model_construct(name=sheet.name)
+    info = constructed(SheetInfo, name=sheet.name)
     wanted = {C.normalise_header(h): h for h in known + [C.STATUS, C.CATATAN]}
     header_row = sheet.rows[0] if sheet.rows else []
     for index, label in enumerate(header_row, start=1):
@@ -108,11 +125,6 @@ def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
     return info
 
 
-def _number(row: list[object], col: int | None) -> Number:
-    value = row[col - 1] if col and col - 1 < len(row) else None
-    return _number_of(value)
-
-
 def _number_of(value: object) -> Number:
     if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
         return Number(value, float(f"{value:.15g}") if isfinite(value) else None)
@@ -121,29 +133,42 @@ def _number_of(value: object) -> Number:
     return Number(value, parse_number(value))
 
 
-def _cell(row: list[object], col: int | None) -> str:
-    return text(row[col - 1]) if col and col - 1 < len(row) else ""
+class _Texts(dict):
+    """``texts[value]`` is ``text(value)``: one dict look-up for the strings a sheet repeats
+    (units, owners, parent IDs, empty cells). Only str and None are kept: no other cell value
+    equals them, so a look-up of a number never finds a text's entry."""
+
+    def __missing__(self, value: object) -> str:
+        if value.__class__ is str:
+            result = self[value] = " ".join(value.split())  # text(value), inlined
+            return result
+        if value is None:
+            self[None] = ""
+            return ""
+        return text(value)
 
 
-def _text(value: object) -> str:
-    """:func:`text`, with the common cases (text, empty) first."""
-    if value.__class__ is str:
-        return " ".join(value.split())
-    if value is None:
-        return ""
-    return text(value)
+class _Numbers(dict):
+    """``numbers[value]`` is ``_number_of(value)`` for floats, str and None: the Numbers of
+    repeated values are shared (nothing changes a Number). Look up only those types
+    (``_MEMO_TYPES``). Zero is not kept, so that ``-0.0`` keeps its sign."""
+
+    def __missing__(self, value: object) -> Number:
+        result = _number_of(value)
+        if value != 0.0:
+            self[value] = result
+        return result
 
 
-def _filled(value: object) -> bool:
-    """Whether a cell reads as non-empty text (``text(value) != ""``), without building it."""
-    if value is None:
-        return False
-    kind = value.__class__
-    if kind is str:
-        return not value.isspace() and value != ""
-    if kind is float or kind is int:
-        return True
-    return text(value) != ""
+# The cell types _Numbers keeps: a bool or an int equals a float (True == 1 == 1.0) and
+# must not find that float's entry.
+_MEMO_TYPES = frozenset({float, str, type(None)})
+
+
+def _split_list(value: str) -> list[str]:
+    if not value:
+        return []
+    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
 
 def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
@@ -155,60 +180,83 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
     col = info.columns.get
     contract_cols = sorted(set(info.columns.values()) - {col(C.STATUS), col(C.CATATAN)})
     id_col, sasaran_col = col(C.ID), col(C.SASARAN)
-    # Every column read below as a 0-based index into a row padded to ``width`` + 1; a
-    # column the sheet lacks reads the padding (None), as ``_cell``/``_number`` would.
+    # Column by column: every cell a contract column holds, from row 2 down, read through
+    # the memos (one dict look-up for a repeated value instead of a call). Rows shorter than
+    # the rightmost contract column are padded; a column the sheet lacks reads as empty.
     width = max(contract_cols, default=0)
-    pad = [None] * (width + 1)
+    pad = [None] * width
+    body = [line if len(line) >= width else line + pad[len(line):] for line in rows[1:]]
+    count = len(body)
+    texts, numbers = _Texts(), _Numbers()
 
-    def at(header: str | None) -> int:
+    def texts_of(header: str | None) -> list[str]:
         found = col(header) if header else None
-        return found - 1 if found else width
+        if not found:
+            return [""] * count
+        return list(map(texts.__getitem__, map(itemgetter(found - 1), body)))
+
+    def numbers_of(header: str) -> list[Number]:
+        found = col(header)
+        if not found:
+            return [numbers[None]] * count
+        cells = list(map(itemgetter(found - 1), body))
+        if _MEMO_TYPES.issuperset(map(type, cells)):
+            return list(map(numbers.__getitem__, cells))
+        return [numbers[v] if v.__class__ in _MEMO_TYPES else _number_of(v) for v in cells]
 
     contract = [c - 1 for c in contract_cols]
-    i_id, i_sasaran, i_parent = at(C.ID), at(C.SASARAN), at(C.ID_INDUK)
-    i_ind, i_unit, i_arah, i_base = at(C.INDIKATOR), at(C.SATUAN), at(C.ARAH), at(C.BASELINE)
-    i_aspek, i_jenis, i_owner = at(C.ASPEK), at(C.JENIS_CASCADING), at(C.PEMILIK)
-    i_kolab, i_ket = at(C.KOLABORATOR), at(C.KETERANGAN)
-    i_code = at(spec.code_header) if spec.code_header else None
-    i_name = at(spec.name_header) if spec.name_header else None
-    target_cols = [(y, at(C.target_header(y))) for y in info.years]
-    budget_cols = [(y, at(C.budget_header(y))) for y in info.budget_years]
+    ids, sasarans, parents = texts_of(C.ID), texts_of(C.SASARAN), texts_of(C.ID_INDUK)
+    names, units, arahs = texts_of(C.INDIKATOR), texts_of(C.SATUAN), texts_of(C.ARAH)
+    baselines, aspeks = numbers_of(C.BASELINE), texts_of(C.ASPEK)
+    jenis, owners = texts_of(C.JENIS_CASCADING), texts_of(C.PEMILIK)
+    kolabs, kets = texts_of(C.KOLABORATOR), texts_of(C.KETERANGAN)
+    codes, code_names = texts_of(spec.code_header), texts_of(spec.name_header)
+    years = info.years
+    targets = list(zip(*[numbers_of(C.target_header(y)) for y in years])) or [()] * count
+    budget_years = info.budget_years
+    budgets = (list(zip(*[numbers_of(C.budget_header(y)) for y in budget_years]))
+               or [()] * count)
     level, sheet_name = spec.number, sheet.name
+    splits: dict[str, list[str]] = {}
     current: Node | None = None
-    for excel_row in range(2, len(rows) + 1):
-        line = rows[excel_row - 1]
-        row = line[:width] + pad[min(len(line), width):]
+    for r, line in enumerate(body):
         for index in contract:
-            if _filled(row[index]):
+            if texts[line[index]]:  # text(cell) != ""
                 break
         else:
             continue  # blank row (user columns alone do not make a row of the tree)
-        own_id = "" if (excel_row, id_col) in covered else _text(row[i_id])
-        own_sasaran = "" if (excel_row, sasaran_col) in covered else _text(row[i_sasaran])
+        excel_row = r + 2
         indicator = trusted(Indicator, {
             "row": excel_row,
-            "name": _text(row[i_ind]),
-            "unit": _text(row[i_unit]),
-            "arah": _text(row[i_arah]),
-            "baseline": _number_of(row[i_base]),
-            "targets": {y: _number_of(row[i]) for y, i in target_cols},
-            "budgets": {y: _number_of(row[i]) for y, i in budget_cols},
-            "aspek": _text(row[i_aspek]),
+            "name": names[r],
+            "unit": units[r],
+            "arah": arahs[r],
+            "baseline": baselines[r],
+            "targets": dict(zip(years, targets[r])),
+            "budgets": dict(zip(budget_years, budgets[r])) if budget_years else {},
+            "aspek": aspeks[r],
         })
+        own_id, own_sasaran = ids[r], sasarans[r]
+        if covered:  # a merged cell's copy of the value above does not start a node
+            own_id = "" if (excel_row, id_col) in covered else own_id
+            own_sasaran = "" if (excel_row, sasaran_col) in covered else own_sasaran
         if own_id or own_sasaran:
+            kolab = kolabs[r]
+            if kolab not in splits:
+                splits[kolab] = _split_list(kolab)
             current = trusted(Node, {
                 "id": own_id,
                 "level": level,
                 "sheet": sheet_name,
                 "row": excel_row,
-                "parent_id": _text(row[i_parent]),
+                "parent_id": parents[r],
                 "sasaran": own_sasaran,
-                "jenis_cascading": _text(row[i_jenis]),
-                "owner": _text(row[i_owner]),
-                "collaborators": _split_list(_text(row[i_kolab])),
-                "keterangan": _text(row[i_ket]),
-                "code": _text(row[i_code]) if i_code is not None else "",
-                "code_name": _text(row[i_name]) if i_name is not None else "",
+                "jenis_cascading": jenis[r],
+                "owner": owners[r],
+                "collaborators": list(splits[kolab]),
+                "keterangan": kets[r],
+                "code": codes[r],
+                "code_name": code_names[r],
                 "indicators": [indicator],
             })
             plan.nodes.append(current)
@@ -218,8 +266,8 @@ def parse_level(sheet: RawSheet, spec: C.LevelSpec, plan: Plan) -> None:
             current.indicators.append(indicator)
 
 
-def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+# Position's fields in declaration order: the row, then one per C.JABATAN_HEADERS.
+_POSITION_FIELDS = ("row", "code", "name", "kind", "unit", "superior", "nip", "holder")
 
 
 def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
@@ -227,34 +275,28 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
     info.missing_columns = [h for h in C.JABATAN_REQUIRED if h not in info.columns]
     plan.sheets[C.JABATAN] = info
     rows, _ = _merge_fill(sheet)
-    col = info.columns.get
-    for excel_row in range(2, len(rows) + 1):
-        row = rows[excel_row - 1]
-        values = {h: _cell(row, col(h)) for h in C.JABATAN_HEADERS}
-        if not any(values.values()):
-            continue
-        plan.positions.append(
-            Position.model_construct(
-                row=excel_row,
-                code=values[C.KODE_JABATAN],
-                name=values[C.NAMA_JABATAN],
-                kind=values[C.JENIS_JABATAN],
-                unit=values[C.UNIT_KERJA],
-                superior=values[C.KODE_ATASAN],
-                nip=values[C.NIP_PEMANGKU],
-                holder=values[C.NAMA_PEMANGKU],
-            )
-        )
+    # Column by column, as parse_level reads a level sheet.
+    width = max(info.columns.values(), default=0)
+    pad = [None] * width
+    body = [line if len(line) >= width else line + pad[len(line):] for line in rows[1:]]
+    texts = _Texts()
+    columns = [[texts[line[i]] for line in body] if i is not None else [""] * len(body)
+               for i in (info.columns[h] - 1 if h in info.columns else None
+                         for h in C.JABATAN_HEADERS)]
+    for excel_row, values in enumerate(zip(*columns), start=2):
+        if any(values):
+            plan.positions.append(
+                trusted(Position, dict(zip(_POSITION_FIELDS, (excel_row, *values)))))
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
-    plan.sheets[C.IDENTITAS] = SheetInfo.model_construct(name=sheet.name)
+    plan.sheets[C.IDENTITAS] = constructed(SheetInfo, name=sheet.name)
     keys = {C.normalise_header(k): k for k in C.IDENTITAS_KEYS}
-    identity = Identity.model_construct()
+    identity = constructed(Identity)
     for excel_row, row in enumerate(sheet.rows, start=1):
         key = keys.get(C.normalise_header(row[0] if row else None))
         if key and key not in identity.values:
-            value = row[1] if len(row) > 1 else None
+            value = row[1] if len(row) > 1 and row[1] != "" else None
             identity.values[key] = value.strip() if isinstance(value, str) else value
             identity.rows[key] = excel_row
     plan.identity = identity
@@ -262,17 +304,17 @@ def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
 
 def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
     """Read every contract sheet that is present; absent ones are recorded, not fatal."""
-    plan = Plan.model_construct(source=source, identity=Identity.model_construct())
+    plan = constructed(Plan, source=source, identity=constructed(Identity))
     for name, parser in ((C.IDENTITAS, parse_identitas), (C.JABATAN, parse_jabatan)):
         sheet = _find_sheet(raw, name)
         if sheet is None:
-            plan.sheets[name] = SheetInfo.model_construct(name=name, present=False)
+            plan.sheets[name] = constructed(SheetInfo, name=name, present=False)
         else:
             parser(sheet, plan)
     for spec in C.LEVELS:
         sheet = _find_sheet(raw, spec.sheet)
         if sheet is None:
-            plan.sheets[spec.sheet] = SheetInfo.model_construct(name=spec.sheet, present=False)
+            plan.sheets[spec.sheet] = constructed(SheetInfo, name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
     return plan
