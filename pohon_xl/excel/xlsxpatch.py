@@ -16,7 +16,7 @@ from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
-from pohon_xl.excel.ooxml.splice import SplicedSheet, Unsupported, text_cell
+from pohon_xl.excel.ooxml.splice import SplicedSheet, TextCells, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
     CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, parse_xml, rels_name,
 )
@@ -172,11 +172,18 @@ class _Patcher:
                     note_col: text_cell(1, note_col, CATATAN, header)}}
         statuses = [s for s in statuses if s.row >= 2]  # row 1 holds the headers
         text = self.styles.named("text")
+        cell = TextCells()  # most rows get the same status and an empty note
+        styles: dict[str, int] = {}
         for status in statuses:
-            style = self.styles.named(STATUS_STYLES.get(status.status, "text"))
-            row = puts.setdefault(status.row, {})
-            row[status_col] = text_cell(status.row, status_col, status.status, style)
-            row[note_col] = text_cell(status.row, note_col, status.notes, text)
+            value, row_number = status.status, status.row
+            style = styles.get(value)
+            if style is None:
+                style = styles[value] = self.styles.named(STATUS_STYLES.get(value, "text"))
+            row = puts.get(row_number)
+            if row is None:
+                row = puts[row_number] = {}
+            row[status_col] = cell(row_number, status_col, value, style)
+            row[note_col] = cell(row_number, note_col, status.notes, text)
         editor = sheet.editor
         editor.ensure_width(status_col, STATUS_WIDTH)
         editor.ensure_width(note_col, CATATAN_WIDTH)
