@@ -65,9 +65,9 @@ class OwnerMissing(Rule):
     suggestion = "Isi Pemilik Kinerja dengan satu Kode Jabatan dari sheet Jabatan."
 
     def check(self, ctx: Context):
-        for (owner, level), nodes in ctx.by_owner.items():
+        for (owner, level), links in ctx.by_owner.items():
             if not owner and ctx.has_column(C.LEVEL_BY_NUMBER[level].sheet, C.PEMILIK):
-                for node in nodes:
+                for node, _ in links:
                     yield self.at_node(ctx, node, C.PEMILIK)
 
 
@@ -91,10 +91,10 @@ class OwnerUnknown(Rule):
     )
 
     def check(self, ctx: Context):
-        for (owner, level), nodes in ctx.by_owner.items():
+        for (owner, level), links in ctx.by_owner.items():
             if owner and owner not in ctx.positions:
                 soft = level == 1 and ctx.is_opd
-                for node in nodes:
+                for node, _ in links:
                     yield self.at_node(
                         ctx, node, C.PEMILIK, owner=owner,
                         hint=meant(ctx.position_codes_loose, owner),
@@ -124,14 +124,14 @@ class OwnerKindUnusual(Rule):
     )
 
     def check(self, ctx: Context):
-        for (owner, level), nodes in ctx.by_owner.items():
+        for (owner, level), links in ctx.by_owner.items():
             usual = USUAL_KINDS.get(level)
             position = ctx.positions.get(owner) if owner else None
             if usual is None or position is None:
                 continue
             kind = kind_of(position.kind)
             if kind and kind not in usual:
-                for node in nodes:
+                for node, _ in links:
                     yield self.at_node(
                         ctx, node, C.PEMILIK, owner=owner, kind=kind,
                         title=node.spec.title, node_level=level, usual=" atau ".join(usual),
@@ -161,16 +161,17 @@ class RhkNotUnderSuperior(Rule):
     )
 
     def check(self, ctx: Context):
-        for node in ctx.by_level[6]:
-            position = ctx.positions.get(node.owner) if node.owner else None
-            parent = ctx.tree.parent(node)
-            if position is None or parent is None or not position.superior:
+        for (owner, level), links in ctx.by_owner.items():
+            position = ctx.positions.get(owner) if owner and level == 6 else None
+            if position is None or not position.superior:
                 continue
-            if parent.owner not in (position.superior, position.code):
-                yield self.at_node(
-                    ctx, node, C.ID_INDUK, owner=node.owner, superior=position.superior,
-                    parent=parent.id, parent_owner=parent.owner or "(kosong)",
-                )
+            accepted = (position.superior, position.code)
+            for node, parent in links:
+                if parent is not None and parent.owner not in accepted:
+                    yield self.at_node(
+                        ctx, node, C.ID_INDUK, owner=owner, superior=position.superior,
+                        parent=parent.id, parent_owner=parent.owner or "(kosong)",
+                    )
 
 
 def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, **params: object):

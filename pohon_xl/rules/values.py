@@ -78,13 +78,6 @@ def _direction(arah: str) -> str | None:
     return arah if arah in C.ARAH_VALUES else ARAH.get(arah.casefold())
 
 
-def _follows(values: list[float | None], direction: str) -> bool:
-    """Whether the targets (empty ones aside) never move against the direction."""
-    if None in values:
-        values = [v for v in values if v is not None]
-    return values == sorted(values, reverse=direction != C.ARAH_NAIK)
-
-
 class _Rows:
     """The indicator rows sorted out in one pass for the rules that test them one by one
     (NIL01, NIL03–NIL06, NIL12–NIL14); each rule then looks only at its suspects."""
@@ -100,18 +93,22 @@ class _Rows:
         self.against_direction: list[Row] = []  # targets that move against their Arah
         years = {level: ctx.sheet_years(level) for level in ctx.by_level}
         by_arah = self.by_arah
+        descending: dict[str, bool | None] = {}  # Arah as typed -> Turun?, None: unknown
         for row in ctx.indicator_rows:
             node, indicator = row
             arah = indicator.arah
             group = by_arah.get(arah)
             if group is None:
                 group = by_arah[arah] = []
+                direction = _direction(arah)
+                descending[arah] = None if direction is None else direction != C.ARAH_NAIK
             group.append(row)
             if not indicator.name:
                 self.unnamed.append(row)
             elif not indicator.unit:
                 self.unitless.append(row)
-            if indicator.aspek and node.level == 6:
+            level = node.level
+            if level == 6 and indicator.aspek:
                 self.by_aspek.setdefault(indicator.aspek, []).append(row)
             baseline, targets = indicator.baseline, indicator.targets.values()
             if baseline.value is None and baseline.raw is not None:
@@ -121,11 +118,12 @@ class _Rows:
                 # no value): more cells without a value than without text = text in one.
                 if values.count(None) > list(map(_RAW, targets)).count(None):
                     self.not_numbers.append(row)
-            values = _values(indicator, years[node.level])
+            values = _values(indicator, years[level])
             if None in values:
                 self.gaps.append(row)
-            direction = _direction(arah)
-            if direction is not None and not _follows(values, direction):
+                values = [v for v in values if v is not None]
+            reverse = descending[arah]
+            if reverse is not None and values != sorted(values, reverse=reverse):
                 self.against_direction.append(row)
 
 
