@@ -16,7 +16,7 @@ from typing import ClassVar, TypeVar
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Location, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Indicator, Node, Plan, Position
+from pohon_xl.model.plan import Node, Plan, Position
 from pohon_xl.nomenclature import Nomenclature
 
 GROUPS = {
@@ -129,16 +129,6 @@ class Context:
         return result
 
     @cached_property
-    def indicator_rows(self) -> list[tuple[Node, Indicator]]:
-        """Every indicator row with its node, level by level (L1 first)."""
-        return [
-            (node, indicator)
-            for level in sorted(self.by_level)
-            for node in self.by_level[level]
-            for indicator in node.indicators
-        ]
-
-    @cached_property
     def budget_nodes(self) -> list[Node]:
         """Nodes on sheets that have `Anggaran <year>` columns (normally L5 only)."""
         levels = [
@@ -166,6 +156,11 @@ class Context:
     def wrong_level_links(self) -> list[tuple[Node, Node]]:
         """Nodes whose parent is not on the level directly above (L1's parents included)."""
         return self._links.wrong_level
+
+    @property
+    def climbing_links(self) -> dict[int, list[tuple[Node, Node]]]:
+        """Level -> its nodes whose parent is on a level above, with that parent."""
+        return self._links.climbing
 
     @property
     def by_cascading(self) -> dict[str, list[Node]]:
@@ -205,7 +200,7 @@ class Context:
         (only nodes that have one). Such a chain only goes down, so one pass from the lowest
         level up passes each node's depth to its parent after the node has its own."""
         deepest: dict[int, int] = {}
-        climbing = self._links.climbing
+        climbing = self.climbing_links
         for level in sorted(climbing, reverse=True):
             for node, up in climbing[level]:
                 depth = deepest.get(id(node), level)

@@ -129,9 +129,8 @@ class CodeNotUnderParent(Rule):
 
     def check(self, ctx: Context):
         for level in (4, 5):
-            for node in ctx.by_level.get(level, []):
-                parent = ctx.tree.parent(node)
-                if parent is None or parent.level != level - 1 or not node.code or not parent.code:
+            for node, parent in ctx.climbing_links.get(level, []):
+                if parent.level != level - 1 or not node.code or not parent.code:
                     continue
                 if not _under(node.code, parent.code):
                     yield self.at_node(

@@ -78,53 +78,57 @@ def _direction(arah: str) -> str | None:
     return arah if arah in C.ARAH_VALUES else ARAH.get(arah.casefold())
 
 
+_UNSEEN = object()
+
+
 class _Rows:
     """The indicator rows sorted out in one pass for the rules that test them one by one
     (NIL01, NIL03–NIL06, NIL12–NIL14); each rule then looks only at its suspects."""
 
     def __init__(self, ctx: Context) -> None:
         Row = tuple[Node, Indicator]
-        self.by_arah: dict[str, list[Row]] = {}  # Arah as typed -> rows
+        self.odd_arah: dict[str, list[Row]] = {}  # Arah empty or unknown, as typed -> rows
         self.by_aspek: dict[str, list[Row]] = {}  # L6 rows with an Aspek, by its value
         self.unnamed: list[Row] = []  # no Indikator
         self.unitless: list[Row] = []  # an Indikator without Satuan
         self.not_numbers: list[Row] = []  # a baseline or a target typed but no number
         self.gaps: list[Row] = []  # a target of the sheet's years empty or no number
         self.against_direction: list[Row] = []  # targets that move against their Arah
-        years = {level: ctx.sheet_years(level) for level in ctx.by_level}
-        by_arah = self.by_arah
-        descending: dict[str, bool | None] = {}  # Arah as typed -> Turun?, None: unknown
-        for row in ctx.indicator_rows:
-            node, indicator = row
-            arah = indicator.arah
-            group = by_arah.get(arah)
-            if group is None:
-                group = by_arah[arah] = []
-                direction = _direction(arah)
-                descending[arah] = None if direction is None else direction != C.ARAH_NAIK
-            group.append(row)
-            if not indicator.name:
-                self.unnamed.append(row)
-            elif not indicator.unit:
-                self.unitless.append(row)
-            level = node.level
-            if level == 6 and indicator.aspek:
-                self.by_aspek.setdefault(indicator.aspek, []).append(row)
-            baseline, targets = indicator.baseline, indicator.targets.values()
-            if baseline.value is None and baseline.raw is not None:
-                self.not_numbers.append(row)
-            elif None in (values := list(map(_VALUE, targets))):
-                # A cell without a value is empty unless it holds text (an empty cell has
-                # no value): more cells without a value than without text = text in one.
-                if values.count(None) > list(map(_RAW, targets)).count(None):
-                    self.not_numbers.append(row)
-            values = _values(indicator, years[level])
-            if None in values:
-                self.gaps.append(row)
-                values = [v for v in values if v is not None]
-            reverse = descending[arah]
-            if reverse is not None and values != sorted(values, reverse=reverse):
-                self.against_direction.append(row)
+        descending: dict[str, object] = {}  # Arah as typed -> Turun?, None: unknown
+        for level in sorted(ctx.by_level):
+            years = ctx.sheet_years(level)
+            for node in ctx.by_level[level]:
+                for indicator in node.indicators:
+                    arah = indicator.arah
+                    reverse = descending.get(arah, _UNSEEN)
+                    if reverse is _UNSEEN:
+                        direction = _direction(arah)
+                        reverse = descending[arah] = (
+                            None if direction is None else direction != C.ARAH_NAIK
+                        )
+                    if reverse is None:
+                        self.odd_arah.setdefault(arah, []).append((node, indicator))
+                    if not indicator.name:
+                        self.unnamed.append((node, indicator))
+                    elif not indicator.unit:
+                        self.unitless.append((node, indicator))
+                    if level == 6 and indicator.aspek:
+                        self.by_aspek.setdefault(indicator.aspek, []).append((node, indicator))
+                    baseline, targets = indicator.baseline, indicator.targets.values()
+                    if baseline.value is None and baseline.raw is not None:
+                        self.not_numbers.append((node, indicator))
+                    elif None in (values := list(map(_VALUE, targets))):
+                        # A cell without a value is empty unless it holds text (an empty
+                        # cell has no value): more cells without a value than without text
+                        # means text in one of them.
+                        if values.count(None) > list(map(_RAW, targets)).count(None):
+                            self.not_numbers.append((node, indicator))
+                    values = _values(indicator, years)
+                    if None in values:
+                        self.gaps.append((node, indicator))
+                        values = [v for v in values if v is not None]
+                    if reverse is not None and values != sorted(values, reverse=reverse):
+                        self.against_direction.append((node, indicator))
 
 
 def _rows(ctx: Context) -> _Rows:
@@ -271,7 +275,7 @@ class DirectionMissing(Rule):
     suggestion = "Isi Arah dengan 'Naik' (nilai lebih tinggi lebih baik) atau 'Turun'."
 
     def check(self, ctx: Context):
-        for node, indicator in _rows(ctx).by_arah.get("", []):
+        for node, indicator in _rows(ctx).odd_arah.get("", []):
             if node.level <= 5 and ctx.has_column(node.spec.sheet, C.ARAH):
                 yield self.at_node(ctx, node, C.ARAH, row=indicator.row)
 
@@ -290,8 +294,8 @@ class DirectionUnknown(Rule):
     suggestion = "Pilih 'Naik' atau 'Turun' dari daftar."
 
     def check(self, ctx: Context):
-        for value, rows in _rows(ctx).by_arah.items():
-            if value and _direction(value) is None:
+        for value, rows in _rows(ctx).odd_arah.items():
+            if value:
                 for node, indicator in rows:
                     yield self.at_node(ctx, node, C.ARAH, row=indicator.row, value=value)
 
