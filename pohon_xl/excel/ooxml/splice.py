@@ -179,6 +179,7 @@ class SplicedSheet:
 
         lowest_ours = min(columns)
         find = body.find
+        column_of: dict[bytes, int] = {}  # letters -> index, per sheet: a few dozen
         while True:
             start = find(b"<row", scan)
             if start < 0:
@@ -229,7 +230,10 @@ class SplicedSheet:
                 cell = _CELL_R.match(body, p)
                 if not cell or cell.end() > limit:
                     raise Unsupported("cell without r")
-                column = column_index(cell.group(1).decode())
+                letters = cell.group(1)
+                column = column_of.get(letters)
+                if column is None:
+                    column = column_of[letters] = column_index(letters.decode())
                 close = find(b">", p)
                 end = close + 1 if body[close - 1] == 47 else find(b"</c>", close) + 4
                 if end < 4 or end > limit or (end != limit and body[end:limit].strip()):
