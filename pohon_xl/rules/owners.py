@@ -124,12 +124,15 @@ class OwnerKindUnusual(Rule):
     )
 
     def check(self, ctx: Context):
+        kinds: dict[str, str] = {}  # Jenis Jabatan as typed -> meant: a handful of values
         for (owner, level), links in ctx.by_owner.items():
             usual = USUAL_KINDS.get(level)
             position = ctx.positions.get(owner) if owner else None
             if usual is None or position is None:
                 continue
-            kind = kind_of(position.kind)
+            kind = kinds.get(position.kind)
+            if kind is None:
+                kind = kinds[position.kind] = kind_of(position.kind)
             if kind and kind not in usual:
                 for node, _ in links:
                     yield self.at_node(
