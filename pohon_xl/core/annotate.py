@@ -52,18 +52,17 @@ def row_statuses(plan: Plan, report: Report) -> list[RowStatus]:
         if finding.location.row:
             by_row[(finding.location.sheet, finding.location.row)].append(finding)
     statuses = []
+    append, ok = statuses.append, C.STATUS_OK
     for node in plan.nodes:
+        sheet = node.sheet
         for row in node.rows:
-            findings = by_row.get((node.sheet, row), [])
-            worst = min((f.severity for f in findings), key=lambda s: s.rank, default=None)
-            statuses.append(
-                RowStatus(
-                    sheet=node.sheet,
-                    row=row,
-                    status=_STATUS_OF[worst] if worst else C.STATUS_OK,
-                    notes="\n".join(note_line(f) for f in findings),
-                )
-            )
+            findings = by_row.get((sheet, row))
+            if findings is None:  # the common row: nothing found
+                append(RowStatus(sheet, row, ok, ""))
+                continue
+            worst = min((f.severity for f in findings), key=lambda s: s.rank)
+            append(RowStatus(sheet, row, _STATUS_OF[worst],
+                             "\n".join(note_line(f) for f in findings)))
     return statuses
 
 

@@ -19,17 +19,16 @@ class Tree:
         self.nodes: list[Node] = list(nodes)
         self.by_id: dict[str, Node] = {}
         self.duplicates: dict[str, list[Node]] = defaultdict(list)
+        first = self.by_id.setdefault
         for node in self.nodes:
-            if not node.id:
-                continue
-            if node.id in self.by_id:
-                self.duplicates[node.id].append(node)
-            else:
-                self.by_id[node.id] = node
+            node_id = node.id
+            if node_id and first(node_id, node) is not node:
+                self.duplicates[node_id].append(node)
         self.children: dict[str, list[Node]] = defaultdict(list)
+        by_id = self.by_id.get
         for node in self.nodes:
-            parent = self.parent(node)
-            if parent is not None:
+            parent = by_id(node.parent_id)  # self.parent, inlined (one call per node)
+            if parent is not None and parent is not node:
                 self.children[parent.id].append(node)
         self.positions: dict[str, Position] = {}
         for position in positions:

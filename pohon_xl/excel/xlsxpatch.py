@@ -17,7 +17,7 @@ from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
-from pohon_xl.excel.ooxml.splice import SplicedSheet, Unsupported, text_cell
+from pohon_xl.excel.ooxml.splice import SplicedSheet, TextCells, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
     CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, Packed, deflate_chunks, parse_xml,
     rels_name,
@@ -138,10 +138,14 @@ class _Patcher:
         columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
         statuses: dict[str, list[RowStatus]] = defaultdict(list)
         marks: dict[str, list[CellMark]] = defaultdict(list)
-        for status in edits.statuses:
-            if name(status.sheet) not in columns:
-                raise ValueError(f"status for {status.sheet!r} without status_columns")
-            statuses[name(status.sheet)].append(status)
+        lists: dict[str, list[RowStatus]] = {}  # as spelt in edits -> its statuses
+        for status in edits.statuses:  # one per row: no call per status
+            found = lists.get(status.sheet)
+            if found is None:
+                if name(status.sheet) not in columns:
+                    raise ValueError(f"status for {status.sheet!r} without status_columns")
+                found = lists[status.sheet] = statuses[name(status.sheet)]
+            found.append(status)
         for mark in edits.marks:
             marks[name(mark.sheet)].append(mark)
         edited = set(columns) | set(marks)
@@ -210,13 +214,23 @@ class _Patcher:
         header = self.styles.named("header")
         puts = {1: {status_col: text_cell(1, status_col, STATUS, header),
                     note_col: text_cell(1, note_col, CATATAN, header)}}
-        statuses = [s for s in statuses if s.row >= 2]  # row 1 holds the headers
         text = self.styles.named("text")
+        cell = TextCells()  # most rows get the same status and an empty note
+        styles: dict[str, int] = {}
+        last_status = 0
         for status in statuses:
-            style = self.styles.named(STATUS_STYLES.get(status.status, "text"))
-            row = puts.setdefault(status.row, {})
-            row[status_col] = text_cell(status.row, status_col, status.status, style)
-            row[note_col] = text_cell(status.row, note_col, status.notes, text)
+            value, row_number = status.status, status.row
+            if row_number < 2:
+                continue  # row 1 holds the headers
+            last_status = max(last_status, row_number)
+            style = styles.get(value)
+            if style is None:
+                style = styles[value] = self.styles.named(STATUS_STYLES.get(value, "text"))
+            row = puts.get(row_number)
+            if row is None:
+                row = puts[row_number] = {}
+            row[status_col] = cell(row_number, status_col, value, style)
+            row[note_col] = cell(row_number, note_col, status.notes, text)
         editor = sheet.editor
         editor.ensure_width(status_col, STATUS_WIDTH)
         editor.ensure_width(note_col, CATATAN_WIDTH)
@@ -231,8 +245,8 @@ class _Patcher:
         # The same maxima the tree path reaches: new header cells, the status cells, new
         # cells for marks.
         found = [(1, c) for c in columns if c not in sheet.header_present]
-        if statuses:
-            found.append((max(s.row for s in statuses), max(columns)))
+        if last_status:
+            found.append((last_status, max(columns)))
         found += [(r, c) for r, c, _, created in marked if created]
         if found:
             editor.max_row = max(r for r, _ in found)

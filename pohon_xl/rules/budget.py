@@ -34,6 +34,8 @@ class PkBudgetMissing(Rule):
             return
         for node in ctx.by_level[5]:
             first = node.indicators[0].budgets.get(year) if node.indicators else None
+            if first is not None and first.value:
+                continue  # the common case: a budget
             if first is not None and not_a_number(first.raw, first.invalid):
                 continue  # reported as not a number (NIL02)
             if not node.budget(year):

@@ -27,7 +27,7 @@ class ParentNotFound(Rule):
     suggestion = "Periksa ejaan ID Induk; ID harus sama persis dengan kolom ID node induknya."
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
+        for node in ctx.parentless:
             if node.level == 1 or not node.parent_id or node.parent_id in ctx.tree.by_id:
                 continue
             soft = node.level == 2 and ctx.opd_without_l1
@@ -58,8 +58,8 @@ class ParentWrongLevel(Rule):
     )
 
     def check(self, ctx: Context):
-        for node, parent in ctx.with_parent:
-            if node.level > 1 and parent is not None and parent.level != node.level - 1:
+        for node, parent in ctx.wrong_level_links:
+            if node.level > 1:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK, parent=parent.id, parent_level=parent.level,
                     node_level=node.level, expected=node.level - 1,
@@ -103,7 +103,7 @@ class ParentMissing(Rule):
     suggestion = "Isi ID Induk dengan ID node di {expected_sheet} yang didukung node ini."
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
+        for node in ctx.parentless:
             if node.level > 1 and not node.parent_id:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK, node_level=node.level,

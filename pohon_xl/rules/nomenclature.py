@@ -8,13 +8,14 @@ sub-activities), see :mod:`pohon_xl.nomenclature`.
 
 from __future__ import annotations
 
+import re
+
 from pohon_xl.findings import Severity
 from pohon_xl.model.plan import Node
 from pohon_xl.nomenclature import (
     KEGIATAN_DEPTH,
     PROGRAM_DEPTH,
     SUBKEGIATAN_DEPTH,
-    is_under,
     is_well_formed,
     normalise_code,
     normalise_name,
@@ -23,6 +24,33 @@ from pohon_xl.rules.base import Context, Rule, register
 
 DEPTH = {3: PROGRAM_DEPTH, 4: KEGIATAN_DEPTH, 5: SUBKEGIATAN_DEPTH}
 EXAMPLE = {3: "2.15.02", 4: "2.15.02.2.06", 5: "2.15.02.2.06.0017"}
+
+# A code typed in its normal form (no spaces, a 1-digit kab/kota group, a 4-digit
+# sub-activity) is well formed and normalises to itself: most codes are, and each is
+# usually unique, so this one match spares the general normalisation per code.
+_PROGRAM = r"[0-9X]\.[0-9X]{2}\.\d{2}"
+_NORMAL = {
+    PROGRAM_DEPTH: re.compile(_PROGRAM + r"\Z"),
+    KEGIATAN_DEPTH: re.compile(_PROGRAM + r"\.\d\.\d{2}\Z"),
+    SUBKEGIATAN_DEPTH: re.compile(_PROGRAM + r"\.\d\.\d{2}\.\d{4}\Z"),
+}
+_NORMAL_ANY = re.compile(_PROGRAM + r"(?:\.\d\.\d{2}(?:\.\d{4})?)?\Z")
+
+
+def _normal(code: str) -> str:
+    """``normalise_code(code)``, without its regexes for a code in normal form."""
+    return code if _NORMAL_ANY.match(code) else normalise_code(code)
+
+
+def _well_formed(code: str, depth: int) -> bool:
+    """``is_well_formed(code, depth)``, at once for a code in normal form."""
+    return _NORMAL[depth].match(code) is not None or is_well_formed(code, depth)
+
+
+def _under(child: str, parent: str) -> bool:
+    """``is_under(child, parent)`` (same test, through :func:`_normal`)."""
+    parent_n = _normal(parent)
+    return bool(parent_n) and _normal(child).startswith(parent_n + ".")
 
 
 def _coded(ctx: Context):
@@ -71,7 +99,7 @@ class CodeMalformed(Rule):
 
     def check(self, ctx: Context):
         for node in _coded(ctx):
-            if node.code and not is_well_formed(node.code, DEPTH[node.level]):
+            if node.code and not _well_formed(node.code, DEPTH[node.level]):
                 yield self.at_node(
                     ctx, node, node.spec.code_header, header=node.spec.code_header,
                     value=node.code, kind=self.KIND[node.level], example=EXAMPLE[node.level],
@@ -101,11 +129,10 @@ class CodeNotUnderParent(Rule):
 
     def check(self, ctx: Context):
         for level in (4, 5):
-            for node in ctx.by_level.get(level, []):
-                parent = ctx.tree.parent(node)
-                if parent is None or parent.level != level - 1 or not node.code or not parent.code:
+            for node, parent in ctx.climbing_links.get(level, []):
+                if parent.level != level - 1 or not node.code or not parent.code:
                     continue
-                if not is_under(node.code, parent.code):
+                if not _under(node.code, parent.code):
                     yield self.at_node(
                         ctx, node, node.spec.code_header, header=node.spec.code_header,
                         value=node.code, parent_header=parent.spec.code_header,
@@ -135,10 +162,10 @@ class CodeNameInconsistent(Rule):
         for node in _coded(ctx):
             if not node.code or not node.code_name:
                 continue
-            key = normalise_code(node.code)
-            seen = first.setdefault(key, node)
-            same = normalise_name(seen.code_name) == normalise_name(node.code_name)
-            if seen is not node and not same:
+            seen = first.setdefault(_normal(node.code), node)
+            if seen is not node and normalise_name(seen.code_name) != normalise_name(
+                node.code_name
+            ):
                 yield self.at_node(
                     ctx, node, node.spec.name_header, header=node.spec.code_header,
                     value=node.code, name=node.code_name, first_sheet=seen.sheet,

@@ -65,9 +65,10 @@ class OwnerMissing(Rule):
     suggestion = "Isi Pemilik Kinerja dengan satu Kode Jabatan dari sheet Jabatan."
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
-            if not node.owner and ctx.has_column(node.spec.sheet, C.PEMILIK):
-                yield self.at_node(ctx, node, C.PEMILIK)
+        for (owner, level), links in ctx.by_owner.items():
+            if not owner and ctx.has_column(C.LEVEL_BY_NUMBER[level].sheet, C.PEMILIK):
+                for node, _ in links:
+                    yield self.at_node(ctx, node, C.PEMILIK)
 
 
 @register
@@ -90,14 +91,15 @@ class OwnerUnknown(Rule):
     )
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
-            if node.owner and node.owner not in ctx.positions:
-                soft = node.level == 1 and ctx.is_opd
-                yield self.at_node(
-                    ctx, node, C.PEMILIK, owner=node.owner,
-                    hint=meant(ctx.position_codes_loose, node.owner),
-                    severity=Severity.INFO if soft else None,
-                )
+        for (owner, level), links in ctx.by_owner.items():
+            if owner and owner not in ctx.positions:
+                soft = level == 1 and ctx.is_opd
+                for node, _ in links:
+                    yield self.at_node(
+                        ctx, node, C.PEMILIK, owner=owner,
+                        hint=meant(ctx.position_codes_loose, owner),
+                        severity=Severity.INFO if soft else None,
+                    )
 
 
 @register
@@ -122,17 +124,21 @@ class OwnerKindUnusual(Rule):
     )
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
-            usual = USUAL_KINDS.get(node.level)
-            position = ctx.positions.get(node.owner) if node.owner else None
+        kinds: dict[str, str] = {}  # Jenis Jabatan as typed -> meant: a handful of values
+        for (owner, level), links in ctx.by_owner.items():
+            usual = USUAL_KINDS.get(level)
+            position = ctx.positions.get(owner) if owner else None
             if usual is None or position is None:
                 continue
-            kind = kind_of(position.kind)
+            kind = kinds.get(position.kind)
+            if kind is None:
+                kind = kinds[position.kind] = kind_of(position.kind)
             if kind and kind not in usual:
-                yield self.at_node(
-                    ctx, node, C.PEMILIK, owner=node.owner, kind=kind,
-                    title=node.spec.title, node_level=node.level, usual=" atau ".join(usual),
-                )
+                for node, _ in links:
+                    yield self.at_node(
+                        ctx, node, C.PEMILIK, owner=owner, kind=kind,
+                        title=node.spec.title, node_level=level, usual=" atau ".join(usual),
+                    )
 
 
 @register
@@ -158,16 +164,17 @@ class RhkNotUnderSuperior(Rule):
     )
 
     def check(self, ctx: Context):
-        for node in ctx.by_level[6]:
-            position = ctx.positions.get(node.owner) if node.owner else None
-            parent = ctx.tree.parent(node)
-            if position is None or parent is None or not position.superior:
+        for (owner, level), links in ctx.by_owner.items():
+            position = ctx.positions.get(owner) if owner and level == 6 else None
+            if position is None or not position.superior:
                 continue
-            if parent.owner not in (position.superior, position.code):
-                yield self.at_node(
-                    ctx, node, C.ID_INDUK, owner=node.owner, superior=position.superior,
-                    parent=parent.id, parent_owner=parent.owner or "(kosong)",
-                )
+            accepted = (position.superior, position.code)
+            for node, parent in links:
+                if parent is not None and parent.owner not in accepted:
+                    yield self.at_node(
+                        ctx, node, C.ID_INDUK, owner=owner, superior=position.superior,
+                        parent=parent.id, parent_owner=parent.owner or "(kosong)",
+                    )
 
 
 def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, **params: object):

@@ -116,9 +116,16 @@ class SasaranAsActivity(Rule):
     )
 
     def check(self, ctx: Context):
+        verdicts: dict[str, bool] = {}  # sasaran texts repeat across rows
         for level in range(1, 6):
             for node in ctx.by_level.get(level, []):
-                if node.sasaran and reads_as_activity(node.sasaran):
+                sasaran = node.sasaran
+                if not sasaran:
+                    continue
+                activity = verdicts.get(sasaran)
+                if activity is None:
+                    activity = verdicts[sasaran] = reads_as_activity(sasaran)
+                if activity:
                     word = re.match(r"\W*([\w-]+)", node.sasaran).group(1)
                     yield self.at_node(
                         ctx, node, C.SASARAN, sasaran=node.sasaran, word=word,

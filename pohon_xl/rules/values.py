@@ -41,13 +41,8 @@ def unit_is_additive(unit: str) -> bool:
     return bool(words) and not any(word in NON_ADDITIVE_WORDS for word in words)
 
 
-def _level_indicators(ctx: Context, levels: range):
-    if levels == range(1, 7):
-        return ctx.indicator_rows
-    return [(n, i) for n, i in ctx.indicator_rows if n.level in levels]
-
-
 _VALUE = attrgetter("value")
+_RAW = attrgetter("raw")
 
 
 def _values(indicator: Indicator, years: list[int]) -> list[float | None]:
@@ -78,6 +73,68 @@ def _quote(raw: object) -> str:
     return " ".join(str(raw).split())
 
 
+def _direction(arah: str) -> str | None:
+    """`Naik`/`Turun` as the contract spells it, or None (empty or unknown)."""
+    return arah if arah in C.ARAH_VALUES else ARAH.get(arah.casefold())
+
+
+_UNSEEN = object()
+
+
+class _Rows:
+    """The indicator rows sorted out in one pass for the rules that test them one by one
+    (NIL01, NIL03–NIL06, NIL12–NIL14); each rule then looks only at its suspects."""
+
+    def __init__(self, ctx: Context) -> None:
+        Row = tuple[Node, Indicator]
+        self.odd_arah: dict[str, list[Row]] = {}  # Arah empty or unknown, as typed -> rows
+        self.by_aspek: dict[str, list[Row]] = {}  # L6 rows with an Aspek, by its value
+        self.unnamed: list[Row] = []  # no Indikator
+        self.unitless: list[Row] = []  # an Indikator without Satuan
+        self.not_numbers: list[Row] = []  # a baseline or a target typed but no number
+        self.gaps: list[Row] = []  # a target of the sheet's years empty or no number
+        self.against_direction: list[Row] = []  # targets that move against their Arah
+        descending: dict[str, object] = {}  # Arah as typed -> Turun?, None: unknown
+        for level in sorted(ctx.by_level):
+            years = ctx.sheet_years(level)
+            for node in ctx.by_level[level]:
+                for indicator in node.indicators:
+                    arah = indicator.arah
+                    reverse = descending.get(arah, _UNSEEN)
+                    if reverse is _UNSEEN:
+                        direction = _direction(arah)
+                        reverse = descending[arah] = (
+                            None if direction is None else direction != C.ARAH_NAIK
+                        )
+                    if reverse is None:
+                        self.odd_arah.setdefault(arah, []).append((node, indicator))
+                    if not indicator.name:
+                        self.unnamed.append((node, indicator))
+                    elif not indicator.unit:
+                        self.unitless.append((node, indicator))
+                    if level == 6 and indicator.aspek:
+                        self.by_aspek.setdefault(indicator.aspek, []).append((node, indicator))
+                    baseline, targets = indicator.baseline, indicator.targets.values()
+                    if baseline.value is None and baseline.raw is not None:
+                        self.not_numbers.append((node, indicator))
+                    elif None in (values := list(map(_VALUE, targets))):
+                        # A cell without a value is empty unless it holds text (an empty
+                        # cell has no value): more cells without a value than without text
+                        # means text in one of them.
+                        if values.count(None) > list(map(_RAW, targets)).count(None):
+                            self.not_numbers.append((node, indicator))
+                    values = _values(indicator, years)
+                    if None in values:
+                        self.gaps.append((node, indicator))
+                        values = [v for v in values if v is not None]
+                    if reverse is not None and values != sorted(values, reverse=reverse):
+                        self.against_direction.append((node, indicator))
+
+
+def _rows(ctx: Context) -> _Rows:
+    return ctx.shared("values.rows", _Rows)
+
+
 @register
 class TargetNotNumber(Rule):
     """A baseline or target that is not a number (placeholders such as ``xxx``, or text).
@@ -97,7 +154,7 @@ class TargetNotNumber(Rule):
     )
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(1, 7)):
+        for node, indicator in _rows(ctx).not_numbers:
             bad = [(C.BASELINE, indicator.baseline)] if _bad(indicator.baseline) else []
             bad += [
                 (C.target_header(y), c)
@@ -151,24 +208,20 @@ class TargetMissing(Rule):
     suggestion = "Isi target setiap tahun periode; target tahun PK dipakai di PK dan SKP."
 
     def check(self, ctx: Context):
-        for level in range(1, 7):
-            years = ctx.sheet_years(level)
-            for node in ctx.by_level.get(level, []):
-                for indicator in node.indicators:
-                    if None not in _values(indicator, years):
-                        continue  # the common case: every target is a number
-                    targets = indicator.targets
-                    missing = [
-                        y
-                        for y in years
-                        if (c := targets.get(y)) is not None
-                        and (c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()))
-                    ]
-                    if missing:
-                        yield self.at_node(
-                            ctx, node, C.target_header(missing[0]), row=indicator.row,
-                            years=", ".join(str(y) for y in missing),
-                        )
+        years = {level: ctx.sheet_years(level) for level in ctx.by_level}
+        for node, indicator in _rows(ctx).gaps:
+            targets = indicator.targets
+            missing = [
+                y
+                for y in years[node.level]
+                if (c := targets.get(y)) is not None
+                and (c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()))
+            ]
+            if missing:
+                yield self.at_node(
+                    ctx, node, C.target_header(missing[0]), row=indicator.row,
+                    years=", ".join(str(y) for y in missing),
+                )
 
 
 @register
@@ -189,21 +242,13 @@ class TargetAgainstDirection(Rule):
     suggestion = "Periksa target atau Arah; dengan Arah '{arah}' target tiap tahun {rule}."
 
     def check(self, ctx: Context):
-        years = {level: ctx.sheet_years(level) for level in range(1, 7)}
-        for node, indicator in _level_indicators(ctx, range(1, 7)):
-            arah = ARAH.get(indicator.arah.casefold())
-            if arah is None:
-                continue
+        years = {level: ctx.sheet_years(level) for level in ctx.by_level}
+        for node, indicator in _rows(ctx).against_direction:
+            arah = _direction(indicator.arah)
             naik = arah == C.ARAH_NAIK
             node_years = years[node.level]
             values = _values(indicator, node_years)
-            if None in values:
-                series = [(y, v) for y, v in zip(node_years, values) if v is not None]
-                values = [v for _, v in series]
-            else:
-                series = list(zip(node_years, values))
-            if values == sorted(values, reverse=not naik):
-                continue  # the common case: monotonic as the direction says
+            series = [(y, v) for y, v in zip(node_years, values) if v is not None]
             for (year0, value0), (year, value) in zip(series, series[1:]):
                 if value < value0 - EPSILON if naik else value > value0 + EPSILON:
                     yield self.at_node(
@@ -230,8 +275,8 @@ class DirectionMissing(Rule):
     suggestion = "Isi Arah dengan 'Naik' (nilai lebih tinggi lebih baik) atau 'Turun'."
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(1, 6)):
-            if not indicator.arah and ctx.has_column(node.spec.sheet, C.ARAH):
+        for node, indicator in _rows(ctx).odd_arah.get("", []):
+            if node.level <= 5 and ctx.has_column(node.spec.sheet, C.ARAH):
                 yield self.at_node(ctx, node, C.ARAH, row=indicator.row)
 
 
@@ -249,9 +294,10 @@ class DirectionUnknown(Rule):
     suggestion = "Pilih 'Naik' atau 'Turun' dari daftar."
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(1, 7)):
-            if indicator.arah and indicator.arah.casefold() not in ARAH:
-                yield self.at_node(ctx, node, C.ARAH, row=indicator.row, value=indicator.arah)
+        for value, rows in _rows(ctx).odd_arah.items():
+            if value:
+                for node, indicator in rows:
+                    yield self.at_node(ctx, node, C.ARAH, row=indicator.row, value=value)
 
 
 @register
@@ -271,10 +317,9 @@ class CascadingMissing(Rule):
     )
 
     def check(self, ctx: Context):
-        for level in range(2, 6):
-            for node in ctx.by_level.get(level, []):
-                if not node.jenis_cascading and ctx.has_column(node.spec.sheet, C.JENIS_CASCADING):
-                    yield self.at_node(ctx, node, C.JENIS_CASCADING)
+        for node in ctx.by_cascading.get("", []):
+            if 2 <= node.level <= 5 and ctx.has_column(node.spec.sheet, C.JENIS_CASCADING):
+                yield self.at_node(ctx, node, C.JENIS_CASCADING)
 
 
 @register
@@ -291,14 +336,11 @@ class CascadingUnknown(Rule):
     suggestion = "Pilih 'Langsung', 'Berbagi' atau 'Kontribusi' dari daftar."
 
     def check(self, ctx: Context):
-        for node in ctx.plan.nodes:
-            value = node.jenis_cascading
-            if node.level > 1 and value and value.casefold() not in CASCADING:
-                yield self.at_node(ctx, node, C.JENIS_CASCADING, value=value)
-
-
-def _is(node: Node, kind: str) -> bool:
-    return node.jenis_cascading.casefold() == kind.casefold()
+        for value, nodes in ctx.by_cascading.items():
+            if value and value.casefold() not in CASCADING:
+                for node in nodes:
+                    if node.level > 1:
+                        yield self.at_node(ctx, node, C.JENIS_CASCADING, value=value)
 
 
 def _indicator_index(node: Node) -> dict[str, Indicator]:
@@ -329,8 +371,9 @@ class DirectIndicatorDiffers(Rule):
     suggestion = "Pakai indikator induk apa adanya, atau ubah Jenis Cascading menjadi 'Kontribusi'."
 
     def check(self, ctx: Context):
-        for node, parent in ctx.with_parent:
-            if parent is None or not _is(node, C.LANGSUNG):
+        for node in ctx.cascading(C.LANGSUNG):
+            parent = ctx.parent_of[id(node)]
+            if parent is None:
                 continue
             names = _indicator_index(parent)
             if not names:
@@ -363,8 +406,9 @@ class DirectTargetDiffers(Rule):
     suggestion = "Samakan target dengan induk, atau ubah Jenis Cascading menjadi 'Berbagi'."
 
     def check(self, ctx: Context):
-        for node, parent in ctx.with_parent:
-            if parent is None or not _is(node, C.LANGSUNG):
+        for node in ctx.cascading(C.LANGSUNG):
+            parent = ctx.parent_of[id(node)]
+            if parent is None:
                 continue
             names = _indicator_index(parent)
             for indicator in node.indicators:
@@ -466,8 +510,8 @@ class IndicatorMissing(Rule):
     suggestion = "Rumuskan indikator yang mengukur sasaran ini (apa yang diukur, dengan satuan)."
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(1, 7)):
-            if not indicator.name and ctx.has_column(node.spec.sheet, C.INDIKATOR):
+        for node, indicator in _rows(ctx).unnamed:
+            if ctx.has_column(node.spec.sheet, C.INDIKATOR):
                 yield self.at_node(ctx, node, C.INDIKATOR, row=indicator.row)
 
 
@@ -485,8 +529,8 @@ class UnitMissing(Rule):
     suggestion = "Isi Satuan (mis. %, km, unit, orang, indeks)."
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(1, 7)):
-            if indicator.name and not indicator.unit and ctx.has_column(node.spec.sheet, C.SATUAN):
+        for node, indicator in _rows(ctx).unitless:
+            if ctx.has_column(node.spec.sheet, C.SATUAN):
                 yield self.at_node(
                     ctx, node, C.SATUAN, row=indicator.row, indicator=indicator.name
                 )
@@ -509,6 +553,7 @@ class UnknownAspek(Rule):
     suggestion = "Pilih Aspek dari daftar: Kuantitas, Kualitas, Waktu atau Biaya."
 
     def check(self, ctx: Context):
-        for node, indicator in _level_indicators(ctx, range(6, 7)):
-            if indicator.aspek and indicator.aspek.casefold() not in ASPEK:
-                yield self.at_node(ctx, node, C.ASPEK, row=indicator.row, value=indicator.aspek)
+        for value, rows in _rows(ctx).by_aspek.items():
+            if value.casefold() not in ASPEK:
+                for node, indicator in rows:
+                    yield self.at_node(ctx, node, C.ASPEK, row=indicator.row, value=value)

@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel import xlsxpatch
+from pohon_xl.excel.ooxml import splice
 from pohon_xl.excel.write import write_workbook
 from pohon_xl.findings import Severity
 from pohon_xl.pipeline import process
@@ -295,3 +296,10 @@ def test_shared_formula_in_our_column_is_refused_as_before(tmp_path, monkeypatch
     with pytest.raises(InputError, match="rumus bersama"):
         write_workbook(src, tmp_path / "out.xlsx", edits)
     assert spliced == {"spliced": 0, "declined": 1}
+
+
+@pytest.mark.parametrize("text", ["OK", "", "Galat & <catatan>", "_x0041_ a\x01b", "x" * 200])
+def test_cached_text_cells_are_the_plain_ones(text):
+    cells = splice.TextCells()
+    for row in (2, 3, 10_000):  # the second row takes the cached parts
+        assert cells(row, 19, text, 4) == splice.text_cell(row, 19, text, 4)

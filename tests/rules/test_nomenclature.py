@@ -151,3 +151,22 @@ def test_reference_lists(name, build_workbook):
     assert ("NOM06", "L4_Sasaran_Kegiatan", 2) not in findings
     if "2023" in name:  # the 4-digit list holds the base plan's sub-activity too
         assert findings == []
+
+
+CODES = [
+    "2.15.02", "2.15.02.2.06", "2.15.02.02.06", "2.15.02.2.06.0017", "2.15.02.2.06.17",
+    "X.XX.01", "x.xx.01", " 2.15.02 ", "2.15.02.", ".2.15.02", "2.15.2.6", "2.15.02\n",
+    "2.15.02.2.06.0017.1", "2.15.02.2.06.017", "2. 15.02", "", "abc", "٢.15.02",
+    "2.15.02.12.06", "2.15.02.2.06.00017",
+]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rules_shortcuts_agree_with_the_nomenclature_module(code):
+    from pohon_xl.rules import nomenclature as rules
+
+    assert rules._normal(code) == normalise_code(code)
+    for depth in (3, 5, 6):
+        assert rules._well_formed(code, depth) == is_well_formed(code, depth)
+    for parent in ("2.15.02", "2.15.02.2.06", "2.15.02.02.06", "2.15.3", ""):
+        assert rules._under(code, parent) == is_under(code, parent)

@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from lxml import etree
 
-from pohon_xl.excel.ooxml.cellref import clean_text, column_index, ref
+from pohon_xl.excel.ooxml.cellref import clean_text, column_index, column_letters, ref
 from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
 from pohon_xl.excel.ooxml.package import MAIN, PARSER, q, serialise
 from pohon_xl.excel.ooxml.worksheet import SheetEditor
 
-__all__ = ["Unsupported", "SplicedSheet", "text_cell"]
+__all__ = ["Unsupported", "SplicedSheet", "TextCells", "text_cell"]
 
 _PLACEHOLDER = b'<sheetData pohonXlSplice="1"/>'
 _ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)""")
@@ -46,10 +46,36 @@ class Unsupported(Exception):
 
 def text_cell(row: int, column: int, text: str, style: int) -> bytes:
     """The same cell :meth:`SheetEditor.put_texts` writes: an inline string, or blank."""
+    head, tail = _text_cell_parts(column, text, style)
+    return b"%s%d%s" % (head, row, tail)
+
+
+def _text_cell_parts(column: int, text: str, style: int) -> tuple[bytes, bytes]:
+    """A text cell's bytes before and after its row number."""
+    head = f'<c r="{column_letters(column)}'.encode()
     if text:
-        return (f'<c r="{ref(row, column)}" s="{style}" t="inlineStr"><is><t xml:space='
-                f'"preserve">{_escape(clean_text(text))}</t></is></c>').encode()
-    return f'<c r="{ref(row, column)}" s="{style}"/>'.encode()
+        return head, (f'" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                      f'{_escape(clean_text(text))}</t></is></c>').encode()
+    return head, f'" s="{style}"/>'.encode()
+
+
+class TextCells:
+    """:func:`text_cell` for every row of a sheet: a short text (a status, an empty note)
+    is escaped once per column and style, then only the row number changes."""
+
+    SHORT = 40
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[int, str, int], tuple[bytes, bytes]] = {}
+
+    def __call__(self, row: int, column: int, text: str, style: int) -> bytes:
+        if len(text) > self.SHORT:  # a note: usually one of a kind
+            return text_cell(row, column, text, style)
+        key = (column, text, style)
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = _text_cell_parts(column, text, style)
+        return b"%s%d%s" % (parts[0], row, parts[1])
 
 
 def _with_style(cell: bytes, style: int) -> bytes:
@@ -153,6 +179,7 @@ class SplicedSheet:
 
         lowest_ours = min(columns)
         find = body.find
+        column_of: dict[bytes, int] = {}  # letters -> index, per sheet: a few dozen
         while True:
             start = find(b"<row", scan)
             if start < 0:
@@ -163,16 +190,20 @@ class SplicedSheet:
             tag = body[start:gt + 1]
             if tag[4:5] not in (b" ", b">", b"/"):
                 raise Unsupported("not a row")
-            if body[scan:start].strip():
+            if start != scan and body[scan:start].strip():
                 raise Unsupported("something between rows")
-            found = _ROW_R.search(tag)
-            if not found:
-                raise Unsupported("row without r")
-            number = int(found.group(1))
+            digits = tag[8:tag.find(b'"', 8)] if tag.startswith(b'<row r="') else b""
+            if not digits.isdigit():  # r is not the first attribute
+                found = _ROW_R.search(tag)
+                if not found:
+                    raise Unsupported("row without r")
+                digits = found.group(1)
+            number = int(digits)
             if number <= previous:
                 raise Unsupported("rows out of order")
             previous = number
-            if tag.endswith(b"/>"):
+            empty = tag.endswith(b"/>")  # <row …/>
+            if empty:
                 content_start = content_end = gt
                 row_end = scan = gt + 1
             else:
@@ -199,10 +230,13 @@ class SplicedSheet:
                 cell = _CELL_R.match(body, p)
                 if not cell or cell.end() > limit:
                     raise Unsupported("cell without r")
-                column = column_index(cell.group(1).decode())
+                letters = cell.group(1)
+                column = column_of.get(letters)
+                if column is None:
+                    column = column_of[letters] = column_index(letters.decode())
                 close = find(b">", p)
                 end = close + 1 if body[close - 1] == 47 else find(b"</c>", close) + 4
-                if end < 4 or end > limit or body[end:limit].strip():
+                if end < 4 or end > limit or (end != limit and body[end:limit].strip()):
                     raise Unsupported("not a cell")
                 if right and column >= right[-1][0]:
                     raise Unsupported("cells out of order")
@@ -227,13 +261,25 @@ class SplicedSheet:
                         self.formula_removed = True
                 else:
                     kept.append((column, cell))
-            _check_tag(tag)
+            if b"'" in tag or b" =" in tag or b"= " in tag:  # _check_tag, inlined: every row
+                raise Unsupported("attribute quoting")
             present = {column for column, _, _ in right}
             if number == 1:
                 self.header_present = present & columns
+            if not kept and not row_marks and not empty:
+                # The common row: our cells go after its last cell; the row's own bytes are
+                # copied in one slice (``</row>`` starts the next one).
+                if b"spans=" in tag and any(column not in present for column in row_puts):
+                    chunks += (body[pos:start], _SPANS.sub(b"", tag, count=1),
+                               body[content_start:split])
+                else:
+                    chunks.append(body[pos:split])
+                chunks.append(b"".join([row_puts[column] for column in sorted(row_puts)]))
+                pos = content_end
+                continue
             custom = row_style_attr(tag) if row_marks else None
             chunks.append(body[pos:start])
-            if tag.endswith(b"/>"):  # <row …/>: open it
+            if empty:  # <row …/>: open it
                 chunks.append(tag[:-2].rstrip() + b">")
             else:
                 chunks.append(tag)
@@ -287,12 +333,14 @@ class SplicedSheet:
 
     # -- writing back ------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        body = b"".join(self._chunks) if hasattr(self, "_chunks") else self.body
+        chunks = self._chunks if hasattr(self, "_chunks") else [self.body]
         head, found, tail = serialise(self.root).partition(_PLACEHOLDER)
         if not found:  # cannot happen: the placeholder is an element of the root
             raise RuntimeError("sheetData placeholder lost")
-        middle = b"<sheetData>" + body + b"</sheetData>" if body else b"<sheetData/>"
-        return head + middle + tail
+        if not any(chunks):
+            return head + b"<sheetData/>" + tail
+        # One join: the rows are tens of megabytes, every extra concatenation copies them.
+        return b"".join([head, b"<sheetData>", *chunks, b"</sheetData>", tail])
 
 
 def row_style_attr(tag: bytes) -> str | None:
