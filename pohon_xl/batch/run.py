@@ -555,17 +555,23 @@ class _Batch:
         self.planner = self.instansi = ""
 
     def run(self, usable: list[int], skipped: list[str]) -> BatchResult:
+        from pohon_xl.pipeline import paused_gc
+
         self.analyse(usable)
-        plans = [p for i in sorted(self.analysed) if (p := self.analysed[i].plan) is not None]
-        cross = cross_check(plans)
-        batch = arrange(plans)
-        if batch.body is not None:
-            self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
-        first = batch.body or (plans[0] if plans else Plan())
-        self.instansi = first.identity.text(C.KEY_INSTANSI)
-        general = [f for f in cross if not f.source]
-        finish_jobs = self.finish_jobs(batch, cross)
-        guess = self.consolidate_job(finish_jobs, general)
+        # Workers wait for this part: without automatic collections walking every plan
+        # again (they hold no cycles worth collecting).
+        with paused_gc():
+            plans = [p for i in sorted(self.analysed)
+                     if (p := self.analysed[i].plan) is not None]
+            cross = cross_check(plans)
+            batch = arrange(plans)
+            if batch.body is not None:
+                self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
+            first = batch.body or (plans[0] if plans else Plan())
+            self.instansi = first.identity.text(C.KEY_INSTANSI)
+            general = [f for f in cross if not f.source]
+            finish_jobs = self.finish_jobs(batch, cross)
+            guess = self.consolidate_job(finish_jobs, general)
         early = self.runner.start(consolidate_job, guess)
         self.finish(finish_jobs)
         files = self.results()
@@ -613,6 +619,7 @@ class _Batch:
         """Phase 1: read and validate each usable file alone."""
         jobs = [Job(i, self.items[i].name, self.items[i].filename, str(self.items[i].path))
                 for i in usable]
+        jobs = self.largest_first(jobs, lambda job: Path(job.path or "").stat().st_size)
         self.progress.phase("Memeriksa", len(jobs))
         crashed = lambda job, why: Analysed(job.index, problem=f"{job.name}: {why}")  # noqa: E731
         for result in self.runner.map(analyse_job, jobs, crashed):
@@ -621,6 +628,13 @@ class _Batch:
                 self.problems[result.index] = result.problem
             else:
                 self.analysed[result.index] = result
+
+    def largest_first(self, jobs: list[J], weight: Callable[[J], int]) -> list[J]:
+        """With workers, the largest jobs first: a big workbook left for last would keep one
+        worker busy while the others wait. Alone, the order of the inbox."""
+        if isinstance(self.runner, InlineRunner):
+            return jobs
+        return sorted(jobs, key=lambda job: -weight(job))  # stable: ties keep their order
 
     def reply_for(self, item: InboxItem, plan: Plan | None) -> Reply:
         email_cell = plan.identity.text(C.KEY_EMAIL) if plan else ""
@@ -654,6 +668,7 @@ class _Batch:
         returned_dir, replies_dir = self.outdir / RETURNED_DIR, self.outdir / REPLIES_DIR
         returned_dir.mkdir(exist_ok=True)
         replies_dir.mkdir(exist_ok=True)
+        jobs = self.largest_first(jobs, lambda job: _rows(job.plan.value))
         self.progress.phase("Menulis hasil", len(jobs))
         crashed = lambda job, why: Finished(job.index, list(job.findings),  # noqa: E731
                                             problem=f"{job.name}: {why}")
@@ -696,6 +711,13 @@ class _Batch:
             returned, reply = self.outputs[index]
             files.append(FileResult(item, row, findings, returned, reply))
         return files
+
+
+def _rows(plan: Plan | None) -> int:
+    """A plan's size: its rows on the level sheets and in Jabatan."""
+    if plan is None:
+        return 0
+    return sum(max(len(n.indicators), 1) for n in plan.nodes) + len(plan.positions)
 
 
 def _consolidated_bytes(job: ConsolidateJob) -> bytes:

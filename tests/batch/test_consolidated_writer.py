@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 import pohon_xl.batch.run as batch_run
-from pohon_xl.batch.run import Packed, ProcessRunner, run_batch
+from pohon_xl.batch.run import InlineRunner, Job, Packed, ProcessRunner, _Batch, run_batch
 from pohon_xl.batch.xlsx import _write_xlsxwriter, write_new
 from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import Cell, SheetSpec
@@ -160,3 +160,12 @@ def test_workers_fork_only_without_other_threads():
     finally:
         stop.set()
         thread.join()
+
+
+def test_workers_take_the_largest_jobs_first():
+    jobs = [Job(i, f"B{i}.xlsx", f"B{i}.xlsx") for i in range(4)]
+    sizes = {0: 5, 1: 20, 2: 5, 3: 9}
+    pooled = _Batch([], None, ProcessRunner(2), None).largest_first(jobs, lambda j: sizes[j.index])
+    assert [j.index for j in pooled] == [1, 3, 0, 2]  # ties keep the inbox order
+    alone = _Batch([], None, InlineRunner(), None).largest_first(jobs, lambda j: sizes[j.index])
+    assert alone == jobs
