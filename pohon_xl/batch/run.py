@@ -58,6 +58,7 @@ from .merge import (
     jabatan_sheet,
     laporan_sheet,
     level_sheet,
+    level_statuses,
     rekap_row,
     rekap_sheet,
 )
@@ -745,7 +746,8 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     rows = list(job.rows)
     general = list(job.general)
     sheets = [rekap_sheet(rows, general), identitas_sheet(cons, batch), jabatan_sheet(cons)]
-    sheets += [level_sheet(cons, spec, report) for spec in C.LEVELS]
+    statuses = level_statuses(cons, report)
+    sheets += [level_sheet(cons, spec, report, statuses) for spec in C.LEVELS]
     sheets.append(laporan_sheet(general + all_findings, cons, by_source))
     sheets += derived
     chart = BarChart(
