@@ -169,3 +169,18 @@ def test_workers_take_the_largest_jobs_first():
     assert [j.index for j in pooled] == [1, 3, 0, 2]  # ties keep the inbox order
     alone = _Batch([], None, InlineRunner(), None).largest_first(jobs, lambda j: sizes[j.index])
     assert alone == jobs
+
+
+def test_spawned_workers_write_the_same_bytes(consolidation, tmp_path, monkeypatch):
+    """Windows and macOS spawn their workers: plans then travel by pickle all the same."""
+    import multiprocessing
+
+    monkeypatch.setattr(ProcessRunner, "context",
+                        property(lambda self: multiprocessing.get_context("spawn")))
+    inbox = consolidation["root"] / "kotak"
+    run_batch(inbox, tmp_path / "spawn", jobs=2)
+    inline = consolidation["path"].parent
+    spawned = {p.relative_to(tmp_path / "spawn"): p.read_bytes()
+               for p in (tmp_path / "spawn").rglob("*") if p.is_file()}
+    assert spawned == {p.relative_to(inline): p.read_bytes()
+                       for p in inline.rglob("*") if p.is_file()}
