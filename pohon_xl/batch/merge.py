@@ -17,7 +17,7 @@ from pohon_xl.core.annotate import LAPORAN_HEADERS, row_statuses
 from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Identity, Indicator, Number, Plan, SheetInfo
-from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
+from pohon_xl.sheets import Cell, PrintSetup, RowStatus, SheetSpec, column_letter
 
 from .cross import Batch, is_body, office_code
 
@@ -149,14 +149,26 @@ def _number(cell: Number | None, style: str = "number") -> Cell:
     return Cell(int(value) if float(value).is_integer() else value, style)
 
 
+_EMPTY = Cell(None, "text")  # frozen: one instance serves every empty cell
+
+
 def _text(value: str) -> Cell:
-    return Cell(value or None, "text")
+    return Cell(value, "text") if value else _EMPTY
 
 
-def level_sheet(cons: Consolidation, spec: C.LevelSpec, report: Report) -> SheetSpec:
+def level_statuses(cons: Consolidation, report: Report) -> dict[tuple[str, int], RowStatus]:
+    """Status and notes of every consolidated level row, for :func:`level_sheet`."""
+    return {(s.sheet, s.row): s for s in row_statuses(cons.plan, report)}
+
+
+def level_sheet(cons: Consolidation, spec: C.LevelSpec, report: Report,
+                statuses: dict[tuple[str, int], RowStatus] | None = None) -> SheetSpec:
+    """``statuses``: :func:`level_statuses`, when the caller builds several level sheets
+    (computed here otherwise: every level's rows, each time)."""
     info = cons.plan.sheets[spec.sheet]
     headers = list(info.columns)
-    statuses = {(s.sheet, s.row): s for s in row_statuses(cons.plan, report)}
+    if statuses is None:
+        statuses = level_statuses(cons, report)
     rows: list[list[Cell | None]] = [[Cell(h, "header") for h in headers]]
     for node, source in zip(cons.plan.nodes, cons.node_sources):
         if node.level != spec.number:
@@ -192,7 +204,7 @@ def level_sheet(cons: Consolidation, spec: C.LevelSpec, report: Report) -> Sheet
             if status is not None:
                 values[C.STATUS] = Cell(status.status, _STATUS_STYLE.get(status.status, "text"))
                 values[C.CATATAN] = _text(status.notes)
-            rows.append([values.get(h, Cell(None, "text")) for h in headers])
+            rows.append([values.get(h, _EMPTY) for h in headers])
     return _table(spec.sheet, headers, rows, {1: 12, 2: 12})
 
 

@@ -27,13 +27,15 @@ holds a date or time that is not in the input.
 from __future__ import annotations
 
 import os
+import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pohon_xl.core.link import Tree
 from pohon_xl.errors import InputError
@@ -56,6 +58,7 @@ from .merge import (
     jabatan_sheet,
     laporan_sheet,
     level_sheet,
+    level_statuses,
     rekap_row,
     rekap_sheet,
 )
@@ -64,6 +67,46 @@ RETURNED_DIR = "dikembalikan"
 REPLIES_DIR = "balasan"
 J = TypeVar("J")
 R = TypeVar("R")
+T = TypeVar("T")
+
+
+class Packed(Generic[T]):
+    """A value (a :class:`Plan`) that crosses process boundaries as its pickle.
+
+    Pickled once, in the worker that made it; the parent forwards the same bytes to phase 3
+    and to the consolidation instead of pickling the plan again, and whoever needs the value
+    unpickles it with the cyclic GC paused (with it running, unpickling the plans of a batch
+    takes three to four times as long). Within one process nothing is pickled at all.
+    """
+
+    __slots__ = ("_value", "_data")
+
+    def __init__(self, value: T) -> None:
+        self._value: T | None = value
+        self._data: bytes | None = None
+
+    @property
+    def value(self) -> T:
+        if self._value is None:
+            from pohon_xl.pipeline import paused_gc
+
+            assert self._data is not None
+            with paused_gc():
+                self._value = pickle.loads(self._data)
+        return self._value
+
+    def __getstate__(self) -> bytes:
+        if self._data is None:
+            self._data = pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL)
+        return self._data
+
+    def __setstate__(self, data: bytes) -> None:
+        self._value, self._data = None, data
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Packed) and self.value == other.value)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # --- jobs (module level: pickled by reference into processes and Dask workers) -----------
@@ -79,14 +122,18 @@ class Job:
 @dataclass
 class Analysed:
     index: int
-    plan: Plan | None = None
+    packed: Packed[Plan] | None = None
     findings: list[Finding] = field(default_factory=list)
     problem: str = ""
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.packed.value if self.packed is not None else None
 
 
 @dataclass(frozen=True)
 class FinishJob(Job):
-    plan: Plan | None = None
+    plan: Packed[Plan] | None = None
     findings: tuple[Finding, ...] = ()  # its own and the cross-workbook findings
     reply: Reply | None = None
     superiors: tuple[Position, ...] = ()  # positions of other workbooks its heads report to
@@ -133,7 +180,7 @@ def analyse_job(job: Job) -> Analysed:
     plan = outcome.plan
     plan.source = job.name
     findings = [replace(f, source=job.name) for f in outcome.report.findings]
-    return Analysed(job.index, plan, findings)
+    return Analysed(job.index, Packed(plan), findings)
 
 
 def finish_job(job: FinishJob) -> Finished:
@@ -150,7 +197,7 @@ def _finish_job(job: FinishJob) -> Finished:
     from pohon_xl.excel.write import write_workbook
 
     assert job.plan is not None and job.reply is not None
-    plan = job.plan
+    plan = job.plan.value
     try:
         report = Report(list(job.findings))
         # The PK of the head of an office names the Kepala Daerah of the body-level workbook
@@ -187,7 +234,7 @@ class ConsolidateJob:
     rows: tuple[RekapRow, ...]
     findings: tuple[Finding, ...]  # every file's findings, in item order
     general: tuple[Finding, ...]
-    plans: tuple[Plan, ...]
+    plans: tuple[Packed[Plan], ...]
     instansi: str
 
 
@@ -237,11 +284,21 @@ class ProcessRunner:
     """
 
     def __init__(self, workers: int) -> None:
-        import multiprocessing
-
         self.workers = workers
-        self.context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
         self.pool: ProcessPoolExecutor | None = None
+
+    @property
+    def context(self):
+        """Fork where the platform has it and this process runs no other thread (a thread
+        might hold a lock that the child then waits on forever): a forked worker starts at
+        once, its modules already imported, and exits without tearing its heap down; under
+        spawn each of these costs about half a second per worker. Spawn otherwise (Windows,
+        macOS, a progress bar's thread on a terminal)."""
+        import multiprocessing
+        import threading
+
+        safe = sys.platform.startswith("linux") and threading.active_count() == 1
+        return multiprocessing.get_context("fork" if safe else "spawn")
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
@@ -499,22 +556,28 @@ class _Batch:
         self.planner = self.instansi = ""
 
     def run(self, usable: list[int], skipped: list[str]) -> BatchResult:
+        from pohon_xl.pipeline import paused_gc
+
         self.analyse(usable)
-        plans = [p for i in sorted(self.analysed) if (p := self.analysed[i].plan) is not None]
-        cross = cross_check(plans)
-        batch = arrange(plans)
-        if batch.body is not None:
-            self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
-        first = batch.body or (plans[0] if plans else Plan())
-        self.instansi = first.identity.text(C.KEY_INSTANSI)
-        general = [f for f in cross if not f.source]
-        finish_jobs = self.finish_jobs(batch, cross)
-        guess = self.consolidate_job(finish_jobs, general, plans)
+        # Workers wait for this part: without automatic collections walking every plan
+        # again (they hold no cycles worth collecting).
+        with paused_gc():
+            plans = [p for i in sorted(self.analysed)
+                     if (p := self.analysed[i].plan) is not None]
+            cross = cross_check(plans)
+            batch = arrange(plans)
+            if batch.body is not None:
+                self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
+            first = batch.body or (plans[0] if plans else Plan())
+            self.instansi = first.identity.text(C.KEY_INSTANSI)
+            general = [f for f in cross if not f.source]
+            finish_jobs = self.finish_jobs(batch, cross)
+            guess = self.consolidate_job(finish_jobs, general)
         early = self.runner.start(consolidate_job, guess)
         self.finish(finish_jobs)
         files = self.results()
         self.progress.phase("Menyusun konsolidasi", 1)
-        final = self.consolidate_job_of(files, general, plans)
+        final = self.consolidate_job_of(files, general)
         data = None
         if early is not None and final == guess:  # else a derivation changed a file's
             try:                                   # findings or Rekap row: not waited for
@@ -527,8 +590,8 @@ class _Batch:
         self.progress.advance(path.name)
         return BatchResult(files, general, path, skipped)
 
-    def consolidate_job(self, finish_jobs: list[FinishJob], general: list[Finding],
-                        plans: list[Plan]) -> ConsolidateJob:
+    def consolidate_job(self, finish_jobs: list[FinishJob], general: list[Finding]
+                        ) -> ConsolidateJob:
         """The consolidation's inputs as they will be if no file's derivation adds a
         finding and every file is written: what phase 3 leaves unchanged in that case."""
         own = {job.index: Report(list(job.findings)).findings for job in finish_jobs}
@@ -540,22 +603,24 @@ class _Batch:
                 findings += own[index]
             else:
                 rows.append(rekap_row(item.name, None, [], item.sender, self.problems[index]))
-        return self._consolidate_job(rows, findings, general, plans)
+        return self._consolidate_job(rows, findings, general)
 
-    def consolidate_job_of(self, files: list[FileResult], general: list[Finding],
-                           plans: list[Plan]) -> ConsolidateJob:
+    def consolidate_job_of(self, files: list[FileResult], general: list[Finding]
+                           ) -> ConsolidateJob:
         return self._consolidate_job([f.row for f in files],
-                                     [x for f in files for x in f.findings], general, plans)
+                                     [x for f in files for x in f.findings], general)
 
     def _consolidate_job(self, rows: list[RekapRow], findings: list[Finding],
-                         general: list[Finding], plans: list[Plan]) -> ConsolidateJob:
+                         general: list[Finding]) -> ConsolidateJob:
+        packed = tuple(p for i in sorted(self.analysed) if (p := self.analysed[i].packed))
         return ConsolidateJob(-1, consolidated_name(self.instansi), tuple(rows),
-                              tuple(findings), tuple(general), tuple(plans), self.instansi)
+                              tuple(findings), tuple(general), packed, self.instansi)
 
     def analyse(self, usable: list[int]) -> None:
         """Phase 1: read and validate each usable file alone."""
         jobs = [Job(i, self.items[i].name, self.items[i].filename, str(self.items[i].path))
                 for i in usable]
+        jobs = self.largest_first(jobs, lambda job: Path(job.path or "").stat().st_size)
         self.progress.phase("Memeriksa", len(jobs))
         crashed = lambda job, why: Analysed(job.index, problem=f"{job.name}: {why}")  # noqa: E731
         for result in self.runner.map(analyse_job, jobs, crashed):
@@ -564,6 +629,13 @@ class _Batch:
                 self.problems[result.index] = result.problem
             else:
                 self.analysed[result.index] = result
+
+    def largest_first(self, jobs: list[J], weight: Callable[[J], int]) -> list[J]:
+        """With workers, the largest jobs first: a big workbook left for last would keep one
+        worker busy while the others wait. Alone, the order of the inbox."""
+        if isinstance(self.runner, InlineRunner):
+            return jobs
+        return sorted(jobs, key=lambda job: -weight(job))  # stable: ties keep their order
 
     def reply_for(self, item: InboxItem, plan: Plan | None) -> Reply:
         email_cell = plan.identity.text(C.KEY_EMAIL) if plan else ""
@@ -585,7 +657,8 @@ class _Batch:
             item, plan = self.items[index], self.analysed[index].plan
             assert plan is not None
             own = reconsider(self.analysed[index].findings, plan, batch)
-            jobs.append(FinishJob(index, item.name, item.filename, str(item.path), plan=plan,
+            jobs.append(FinishJob(index, item.name, item.filename, str(item.path),
+                                  plan=self.analysed[index].packed,
                                   findings=tuple(own + by_source.get(item.name, [])),
                                   reply=self.reply_for(item, plan),
                                   superiors=outside_superiors(plan, batch)))
@@ -596,6 +669,7 @@ class _Batch:
         returned_dir, replies_dir = self.outdir / RETURNED_DIR, self.outdir / REPLIES_DIR
         returned_dir.mkdir(exist_ok=True)
         replies_dir.mkdir(exist_ok=True)
+        jobs = self.largest_first(jobs, lambda job: _rows(job.plan.value))
         self.progress.phase("Menulis hasil", len(jobs))
         crashed = lambda job, why: Finished(job.index, list(job.findings),  # noqa: E731
                                             problem=f"{job.name}: {why}")
@@ -640,6 +714,13 @@ class _Batch:
         return files
 
 
+def _rows(plan: Plan | None) -> int:
+    """A plan's size: its rows on the level sheets and in Jabatan."""
+    if plan is None:
+        return 0
+    return sum(max(len(n.indicators), 1) for n in plan.nodes) + len(plan.positions)
+
+
 def _consolidated_bytes(job: ConsolidateJob) -> bytes:
     """The consolidated workbook, built here (``jobs=1``, or when the early one is unusable)."""
     return consolidate_job(job)
@@ -650,7 +731,7 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
 
     from .xlsx import BarChart
 
-    plans = list(job.plans)
+    plans = [p.value for p in job.plans]
     batch = arrange(plans)
     cons = consolidate(batch)
     by_source = {p.source: p for p in plans}
@@ -665,7 +746,8 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     rows = list(job.rows)
     general = list(job.general)
     sheets = [rekap_sheet(rows, general), identitas_sheet(cons, batch), jabatan_sheet(cons)]
-    sheets += [level_sheet(cons, spec, report) for spec in C.LEVELS]
+    statuses = level_statuses(cons, report)
+    sheets += [level_sheet(cons, spec, report, statuses) for spec in C.LEVELS]
     sheets.append(laporan_sheet(general + all_findings, cons, by_source))
     sheets += derived
     chart = BarChart(

@@ -1,13 +1,13 @@
-"""Write a new workbook from :class:`SheetSpec` descriptions with XlsxWriter (the consolidated
-workbook). Deterministic: fixed document properties, no timestamps, so a second run writes
-the same bytes."""
+"""Write a new workbook from :class:`SheetSpec` descriptions (the consolidated workbook):
+XlsxWriter for the skeleton and the charts, pohon-xl's worksheet renderer for the tables.
+Deterministic: fixed document properties, no timestamps, so a second run writes the same
+bytes."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,14 +67,53 @@ def _look_props(look: Look) -> dict[str, object]:
 
 def write_new(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
               charts: Sequence[BarChart] = ()) -> None:
-    """Write ``sheets`` as a new workbook at ``path`` (atomically: a temp file, then rename)."""
-    import xlsxwriter
+    """Write ``sheets`` as a new workbook at ``path`` (atomically: a temp file, then rename).
+
+    XlsxWriter writes the workbook's skeleton and the sheets that carry a chart (it draws
+    the chart); every other sheet — the consolidated tables, close to a million cells — is
+    left empty there and then rendered by pohon-xl's own worksheet writer through the zip
+    patcher, several times faster than XlsxWriter's cell-by-cell XML.
+    """
+    from pohon_xl.excel.write import write_workbook
+    from pohon_xl.sheets import WorkbookEdits
 
     path = Path(path)
-    partial = path.with_name(f".{path.name}.sementara")
-    book = xlsxwriter.Workbook(str(partial), {"strings_to_formulas": False,
-                                             "strings_to_urls": False,
-                                             "strings_to_numbers": False})
+    drawn = {chart.sheet for chart in charts}
+    skeleton = path.with_name(f".{path.name}.kerangka")
+    try:
+        _write_xlsxwriter(skeleton, [s if s.name in drawn else SheetSpec(s.name, protect=False)
+                                     for s in sheets], title=title, charts=charts)
+        rendered = [_as_xlsxwriter_sizes(s) for s in sheets if s.name not in drawn]
+        # clear_marks=False: a brand-new workbook holds no marks of an earlier run.
+        write_workbook(skeleton, path, WorkbookEdits(sheets=rendered, clear_marks=False))
+    finally:
+        skeleton.unlink(missing_ok=True)
+
+
+def _as_xlsxwriter_sizes(spec: SheetSpec) -> SheetSpec:
+    """``spec`` with the column widths and row heights XlsxWriter would store (its cell
+    padding and whole pixels), so that every sheet of the workbook looks as if XlsxWriter
+    had written it."""
+    return replace(spec, widths={c: _xlsxwriter_width(w) for c, w in spec.widths.items()},
+                   heights={r: 0.75 * int(h * 4 / 3 + 0.5) for r, h in spec.heights.items()})
+
+
+def _xlsxwriter_width(width: float) -> float:
+    # Worksheet.set_column then _write_col_info (XlsxWriter 3): 7-pixel digits, 5 of padding.
+    if width <= 0:
+        return 0
+    pixels = int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
+    return (pixels * 256 // 7) / 256
+
+
+def _write_xlsxwriter(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
+                      charts: Sequence[BarChart] = ()) -> None:
+    """Every sheet and chart written by XlsxWriter (the skeleton of :func:`write_new`)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_urls": False,
+                                           "strings_to_numbers": False})
     book.set_properties({"title": title, "author": "pohon-xl", "created": FIXED_DATE,
                          "comments": "Dibuat oleh pohon-xl batch; jangan diubah tangan."})
     formats: dict[str, object] = {}
@@ -91,11 +130,7 @@ def write_new(path: Path, sheets: Sequence[SheetSpec], *, title: str = "",
         _write_sheet(sheet, spec, fmt, formats)
     for chart_spec in charts:
         _add_chart(book, worksheets[chart_spec.sheet], chart_spec)
-    try:
-        book.close()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    book.close()
 
 
 def render_new(name: str, sheets: Sequence[SheetSpec], *, title: str = "",
