@@ -20,6 +20,9 @@ from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 
+FORK_MIN_NODES = 1000  # below this a second process does not pay for itself
+
+
 @dataclass
 class Outcome:
     plan: Plan
@@ -84,8 +87,14 @@ def process(
     in_place: bool = False,
     derive: bool = False,
     nomenclature: dict[str, str] | None = None,
+    fork: bool | None = None,
 ) -> Outcome:
-    """Validate (and derive) ``path`` and write the result workbook; return what was found."""
+    """Validate (and derive) ``path`` and write the result workbook; return what was found.
+
+    ``fork``: build the Pohon sheet in a child process on another core meanwhile (where
+    that is possible; the file is the same either way); None: when the tree is large enough
+    for it to pay.
+    """
     from pohon_xl.excel.write import write_workbook
 
     path = Path(path)
@@ -101,14 +110,14 @@ def process(
     with paused_gc():
         outcome = analyse(path, nomenclature=nomenclature)
         if derive:
-            _write_derived(outcome, path, target)
+            _write_derived(outcome, path, target, fork)
         else:
             write_workbook(path, target, validation_edits(outcome.plan, outcome.report))
     outcome.output = target
     return outcome
 
 
-def _write_derived(outcome: Outcome, path: Path, target: Path) -> None:
+def _write_derived(outcome: Outcome, path: Path, target: Path, fork: bool | None) -> None:
     """Write the derived sheets as they are built (each is let go before the next: together
     they would take more memory than the rest of the run); the marks on the input sheets
     follow once the derivations' findings are known."""
@@ -116,7 +125,10 @@ def _write_derived(outcome: Outcome, path: Path, target: Path) -> None:
     from pohon_xl.excel.write import write_workbook
 
     derivations = Derivations(outcome.plan, outcome.tree, outcome.report)
-    names: list[str] = []
+    apart = derivations.apart()
+    if fork is None:
+        fork = len(outcome.tree.nodes) >= FORK_MIN_NODES
+    names: list[str] = [C.POHON]  # the one build apart
 
     def sheets() -> Iterator[SheetSpec]:
         for spec in derivations:
@@ -129,5 +141,5 @@ def _write_derived(outcome: Outcome, path: Path, target: Path) -> None:
             outcome.report = Report(outcome.report.findings + derivations.findings)
         return validation_edits(outcome.plan, outcome.report)
 
-    write_workbook(path, target, edits, sheets(), C.DERIVED_SHEETS)
+    write_workbook(path, target, edits, sheets(), C.DERIVED_SHEETS, apart, fork)
     outcome.derived = [SheetSpec(name) for name in C.DERIVED_SHEETS if name in names]

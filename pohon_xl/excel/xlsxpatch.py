@@ -10,10 +10,12 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from pohon_xl.errors import InputError
+from pohon_xl.excel.forked import Forked
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
@@ -29,7 +31,7 @@ from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.model.contract import CATATAN, STATUS
-from pohon_xl.sheets import CellMark, RowStatus, SheetSpec, WorkbookEdits
+from pohon_xl.sheets import STYLE_NAMES, CellMark, RowStatus, SheetSpec, WorkbookEdits
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
@@ -40,36 +42,51 @@ FAST_SPLICE = True
 
 
 def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-          derived: Iterable[SheetSpec] = (), order: Sequence[str] = ()) -> None:
+          derived: Iterable[SheetSpec] = (), order: Sequence[str] = (),
+          apart: Sequence[Callable[[], SheetSpec]] = (), fork: bool = False) -> None:
     """Write ``src`` with ``edits`` applied to ``target``.
 
     ``derived`` are more new sheets, placed after ``edits.sheets`` (in the order of their
     names in ``order``, else as handed out): each is rendered and deflated as soon as the
     iterable hands it out, and dropped before the next is asked for, so a large run never
-    holds them all. ``edits`` may be a function called once ``derived`` is exhausted (when
-    the derivations' findings are known).
+    holds them all. ``apart`` builds more of them independently of the rest: with ``fork``
+    each is built and rendered in a child process meanwhile (:mod:`~pohon_xl.excel.forked`;
+    the file is the same either way). ``edits`` may be a function called once ``derived``
+    is exhausted (when the derivations' findings are known).
     """
     # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
     # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _patch(src, target, edits, derived, order)
+        _patch(src, target, edits, derived, order, apart, fork)
     finally:
         if enabled:
             gc.enable()
 
 
 def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-           derived: Iterable[SheetSpec], order: Sequence[str]) -> None:
+           derived: Iterable[SheetSpec], order: Sequence[str],
+           apart: Sequence[Callable[[], SheetSpec]], fork: bool) -> None:
     package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
     styles = _stylebook(package, book)
     state = load_state(package, book.part)
     state.clones = {c: (base, rgb) for c, (base, rgb) in state.clones.items()
                     if styles.is_clone(c, base, rgb)}
-    # Their styles are registered first, before those of the edits (not known yet).
+    if apart:
+        # Every look a derived sheet may use, in one fixed order, before any is rendered:
+        # a sheet rendered in another process then finds the same style indexes, and the
+        # file does not depend on which process rendered what.
+        for name in STYLE_NAMES:
+            styles.named(name)
+    background = [Forked(partial(_render_apart, build, styles), fork=fork) for build in apart]
     rendered = _render_all(derived, styles.named)
+    for build, job in zip(apart, background):
+        sheet, complete = job.result()
+        if not complete and job.from_child:
+            sheet = _Rendered.of(build(), styles.named)
+        rendered.append(sheet)
     rank = {name: index for index, name in enumerate(order)}
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
     if callable(edits):
@@ -96,6 +113,14 @@ class _Rendered:
     @classmethod
     def of(cls, spec: SheetSpec, style: Callable[[str], int]) -> _Rendered:
         return cls(spec.name, deflate_chunks(sheet_chunks(spec, style)), defined_names(spec))
+
+
+def _render_apart(build: Callable[[], SheetSpec], styles: StyleBook) -> tuple[_Rendered, bool]:
+    """``build()`` rendered, and whether it needed no style that was not registered yet (in
+    a child process a new one would be lost: the sheet is then rendered again here)."""
+    count = styles.xf_count
+    sheet = _Rendered.of(build(), styles.named)
+    return sheet, styles.xf_count == count
 
 
 def _render_all(specs: Iterable[SheetSpec], style: Callable[[str], int]) -> list[_Rendered]:

@@ -7,7 +7,8 @@ gigabytes); :func:`derive_all` collects them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import Derivation
@@ -41,10 +42,18 @@ class Derivations:
     def __init__(self, plan: Plan, tree: Tree, report: Report) -> None:
         self.plan, self.tree, self.report = plan, tree, report
         self.findings: list[Finding] | None = None
+        self._apart = False
+
+    def apart(self) -> list[Callable[[], SheetSpec]]:
+        """The builds that need nothing of the others (Pohon), taken out of the iteration:
+        a caller may run them elsewhere, e.g. on another core."""
+        self._apart = True
+        return [partial(pohon_sheet, self.plan, self.tree, self.report)]
 
     def __iter__(self) -> Iterator[SheetSpec]:
         plan, tree, report = self.plan, self.tree, self.report
-        yield pohon_sheet(plan, tree, report)
+        if not self._apart:
+            yield pohon_sheet(plan, tree, report)
         ctx = Derivation(plan, tree, report)
         if ctx.pk_year is None:
             row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
