@@ -91,7 +91,7 @@ def process(
 ) -> Outcome:
     """Validate (and derive) ``path`` and write the result workbook; return what was found.
 
-    ``fork``: build the Pohon sheet in a child process on another core meanwhile (where
+    ``fork``: build the Pohon and SKP sheets in a child process on another core meanwhile (where
     that is possible; the file is the same either way); None: when the tree is large enough
     for it to pay.
     """
@@ -128,7 +128,7 @@ def _write_derived(outcome: Outcome, path: Path, target: Path, fork: bool | None
     apart = derivations.apart()
     if fork is None:
         fork = len(outcome.tree.nodes) >= FORK_MIN_NODES
-    names: list[str] = [C.POHON]  # the one build apart
+    names: list[str] = [C.POHON, C.SKP]  # the builds apart
 
     def sheets() -> Iterator[SheetSpec]:
         for spec in derivations:

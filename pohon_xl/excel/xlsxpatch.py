@@ -50,8 +50,8 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
     names in ``order``, else as handed out): each is rendered and deflated as soon as the
     iterable hands it out, and dropped before the next is asked for, so a large run never
     holds them all. ``apart`` builds more of them independently of the rest: with ``fork``
-    each is built and rendered in a child process meanwhile (:mod:`~pohon_xl.excel.forked`;
-    the file is the same either way). ``edits`` may be a function called once ``derived``
+    they are built and rendered in one child process meanwhile
+    (:mod:`~pohon_xl.excel.forked`; the file is the same either way). ``edits`` may be a function called once ``derived``
     is exhausted (when the derivations' findings are known).
     """
     # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
@@ -80,13 +80,13 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
         # file does not depend on which process rendered what.
         for name in STYLE_NAMES:
             styles.named(name)
-    background = [Forked(partial(_render_apart, build, styles), fork=fork) for build in apart]
+    background = Forked(partial(_render_apart, apart, styles), fork=fork and bool(apart))
     rendered = _render_all(derived, styles.named)
-    for build, job in zip(apart, background):
-        sheet, complete = job.result()
-        if not complete and job.from_child:
-            sheet = _Rendered.of(build(), styles.named)
-        rendered.append(sheet)
+    if apart:
+        sheets, complete = background.result()
+        if not complete and background.from_child:
+            sheets = _render_all((build() for build in apart), styles.named)
+        rendered += sheets
     rank = {name: index for index, name in enumerate(order)}
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
     if callable(edits):
@@ -115,12 +115,13 @@ class _Rendered:
         return cls(spec.name, deflate_chunks(sheet_chunks(spec, style)), defined_names(spec))
 
 
-def _render_apart(build: Callable[[], SheetSpec], styles: StyleBook) -> tuple[_Rendered, bool]:
-    """``build()`` rendered, and whether it needed no style that was not registered yet (in
-    a child process a new one would be lost: the sheet is then rendered again here)."""
+def _render_apart(builds: Sequence[Callable[[], SheetSpec]], styles: StyleBook
+                  ) -> tuple[list[_Rendered], bool]:
+    """Each build rendered, and whether they needed no style that was not registered yet
+    (in a child process a new one would be lost: the sheets are then rendered again here)."""
     count = styles.xf_count
-    sheet = _Rendered.of(build(), styles.named)
-    return sheet, styles.xf_count == count
+    sheets = _render_all((build() for build in builds), styles.named)
+    return sheets, styles.xf_count == count
 
 
 def _render_all(specs: Iterable[SheetSpec], style: Callable[[str], int]) -> list[_Rendered]:

@@ -45,10 +45,11 @@ class Derivations:
         self._apart = False
 
     def apart(self) -> list[Callable[[], SheetSpec]]:
-        """The builds that need nothing of the others (Pohon), taken out of the iteration:
-        a caller may run them elsewhere, e.g. on another core."""
+        """The builds that need nothing of the others and find nothing (Pohon, SKP), taken
+        out of the iteration: a caller may run them elsewhere, e.g. on another core."""
         self._apart = True
-        return [partial(pohon_sheet, self.plan, self.tree, self.report)]
+        return [partial(pohon_sheet, self.plan, self.tree, self.report),
+                partial(_skp_alone, self.plan, self.tree, self.report)]
 
     def __iter__(self) -> Iterator[SheetSpec]:
         plan, tree, report = self.plan, self.tree, self.report
@@ -59,7 +60,8 @@ class Derivations:
             row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
             ctx.findings.append(F.NO_PK_YEAR.at(_identitas(plan), row, C.KEY_TAHUN_PK, 2))
         for build in (program, kegiatan, subkegiatan, skp, pk, matriks):
-            yield build(ctx)
+            if build is not skp or not self._apart:
+                yield build(ctx)
         self.findings = Report(ctx.findings).findings
         yield ringkasan(ctx, report.findings + self.findings)
 
@@ -75,6 +77,10 @@ def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec],
     sheets = dict(zip(BUILD_ORDER, derivations, strict=True))
     assert derivations.findings is not None
     return [sheets[name] for name in C.DERIVED_SHEETS], derivations.findings
+
+
+def _skp_alone(plan: Plan, tree: Tree, report: Report) -> SheetSpec:
+    return skp(Derivation(plan, tree, report))  # SKP adds no findings: none are lost
 
 
 def _identitas(plan: Plan) -> str:
