@@ -50,9 +50,9 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
     names in ``order``, else as handed out): each is rendered and deflated as soon as the
     iterable hands it out, and dropped before the next is asked for, so a large run never
     holds them all. ``apart`` builds more of them independently of the rest: with ``fork``
-    they are built and rendered in one child process meanwhile
-    (:mod:`~pohon_xl.excel.forked`; the file is the same either way). ``edits`` may be a function called once ``derived``
-    is exhausted (when the derivations' findings are known).
+    they are built and rendered in one child process meanwhile (:mod:`~pohon_xl.excel.
+    forked`; the file is the same either way). ``edits`` may be a function called once
+    ``derived`` is exhausted (when the derivations' findings are known).
     """
     # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
     # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
