@@ -7,10 +7,15 @@ touches a file.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from typing import TypeVar
+
 from pohon_xl.findings import Severity
+
+K = TypeVar("K")
 
 # Named cell styles every adapter knows how to render (see excel/styles.py for the looks).
 STYLE_NAMES = (
@@ -186,6 +191,22 @@ class CellMark:
     column: int
     severity: Severity
     note: str
+
+
+def group_marks(marks: Iterable[CellMark], key: Callable[[CellMark], K]
+                ) -> dict[K, tuple[Severity, str]]:
+    """One mark per cell (as ``key`` names it): the worst severity and every note, in order,
+    without repeats; cells in the order first met. What every writer puts on a cell."""
+    grouped: dict[K, tuple[Severity, list[str]]] = {}
+    for mark in marks:
+        where = key(mark)
+        severity, notes = grouped.get(where, (mark.severity, []))
+        if mark.severity.rank < severity.rank:
+            severity = mark.severity
+        if mark.note not in notes:
+            notes.append(mark.note)
+        grouped[where] = (severity, notes)
+    return {where: (severity, "\n".join(notes)) for where, (severity, notes) in grouped.items()}
 
 
 @dataclass

@@ -44,7 +44,9 @@ from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawSheet, RawWorkbook, is_contract_workbook, parse_workbook
-from pohon_xl.sheets import POHON_STYLES, CellMark, SheetSpec, WorkbookEdits, column_letter
+from pohon_xl.sheets import (
+    POHON_STYLES, SheetSpec, WorkbookEdits, column_letter, group_marks,
+)
 
 __all__ = [
     "REGISTRY_SHEET",
@@ -399,20 +401,6 @@ def _split_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _split_cell(first), _split_cell(last or first)
 
 
-def _group_marks(marks: Sequence[CellMark]) -> dict[tuple[str, int, int], tuple[Severity, str]]:
-    """One mark per cell: the worst severity and every note in order (as the file writer)."""
-    grouped: dict[tuple[str, int, int], tuple[Severity, list[str]]] = {}
-    for mark in marks:
-        key = (mark.sheet, mark.row, mark.column)
-        severity, notes = grouped.get(key, (mark.severity, []))
-        if mark.severity.rank < severity.rank:
-            severity = mark.severity
-        if mark.note not in notes:
-            notes.append(mark.note)
-        grouped[key] = (severity, notes)
-    return {key: (sev, "\n".join(notes)) for key, (sev, notes) in grouped.items()}
-
-
 def _fold(name: str) -> str:
     return name.casefold()
 
@@ -431,7 +419,8 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
         return actual.get(_fold(name), name)
 
     replaced = {_fold(spec.name) for spec in edits.sheets}
-    marks = _group_marks([m for m in edits.marks if _fold(m.sheet) in actual])
+    marks = group_marks([m for m in edits.marks if _fold(m.sheet) in actual],
+                        lambda mark: (mark.sheet, mark.row, mark.column))
     marks = {(sheet_of(s), r, c): v for (s, r, c), v in marks.items()}
     previous = {(sheet_of(e.sheet), e.row, e.col): e for e in state.registry
                 if _fold(e.sheet) in actual and _fold(e.sheet) not in replaced}

@@ -31,7 +31,9 @@ from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.model.contract import CATATAN, STATUS
-from pohon_xl.sheets import STYLE_NAMES, CellMark, RowStatus, SheetSpec, WorkbookEdits
+from pohon_xl.sheets import (
+    STYLE_NAMES, CellMark, RowStatus, SheetSpec, WorkbookEdits, group_marks,
+)
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
@@ -401,14 +403,5 @@ def _large(spec: SheetSpec) -> bool:
 
 
 def _group(marks: list[CellMark]) -> dict[tuple[int, int], tuple[Severity, str]]:
-    """One mark per cell: the worst severity and every note, in order, without repeats."""
-    grouped: dict[tuple[int, int], tuple[Severity, list[str]]] = {}
-    for mark in marks:
-        key = (mark.row, mark.column)
-        severity, notes = grouped.get(key, (mark.severity, []))
-        if mark.severity.rank < severity.rank:
-            severity = mark.severity
-        if mark.note not in notes:
-            notes.append(mark.note)
-        grouped[key] = (severity, notes)
-    return {key: (sev, "\n".join(notes)) for key, (sev, notes) in sorted(grouped.items())}
+    """One mark per cell of a sheet, by row and column."""
+    return dict(sorted(group_marks(marks, lambda mark: (mark.row, mark.column)).items()))
