@@ -39,6 +39,7 @@ from pathlib import Path
 import xlsxwriter
 
 from pohon_xl.model import contract as C
+from pohon_xl.excel.examples import Position
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -218,17 +219,6 @@ class Node:
 
 
 @dataclass
-class Pos:
-    code: str
-    name: str
-    kind: str
-    unit: str
-    superior: str
-    nip: str
-    holder: str
-
-
-@dataclass
 class Book:
     """One workbook to write."""
 
@@ -236,7 +226,7 @@ class Book:
     kode_pd: str = ""
     email: str = "bappeda@kabcontoh.go.id"
     penyusun: str = "Bappeda Kabupaten Contoh — Bidang Perencanaan"
-    positions: list[Pos] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
     nodes: dict[int, list[Node]] = field(default_factory=lambda: {n: [] for n in range(1, 7)})
 
     @property
@@ -360,9 +350,9 @@ def _l1_nodes(rng: random.Random) -> list[Node]:
     return nodes
 
 
-def _bupati(names: Names) -> Pos:
+def _bupati(names: Names) -> Position:
     holder, _ = names.person()
-    return Pos("BUPATI", "Bupati Contoh", C.KEPALA_DAERAH, INSTANSI, "", "", holder)
+    return Position("BUPATI", "Bupati Contoh", C.KEPALA_DAERAH, INSTANSI, "", "", holder)
 
 
 def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number: int,
@@ -375,7 +365,7 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
     book = Book(perangkat_daerah=opd, kode_pd=kode, email=f"{kode.lower()}@kabcontoh.go.id",
                 penyusun=f"Sekretariat {opd} — Subbagian Perencanaan")
     holder, nip = names.person()
-    head = Pos(f"{kode}-01", f"Kepala {opd}", "JPT", opd, "BUPATI", nip, holder)
+    head = Position(f"{kode}-01", f"Kepala {opd}", "JPT", opd, "BUPATI", nip, holder)
     book.positions.append(head)
     l2s = []
     for i in range(rng.choice((2, 3))):
@@ -398,7 +388,7 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
         if bidang_index >= len(theme.bidang):
             bidang = f"{bidang} {bidang_index // len(theme.bidang) + 1}"
         holder, nip = names.person()
-        kabid = Pos(f"{kode}-B{bidang_index + 1:02d}", f"Kepala Bidang {bidang}", "Administrator",
+        kabid = Position(f"{kode}-B{bidang_index + 1:02d}", f"Kepala Bidang {bidang}", "Administrator",
                     f"{opd} — Bidang {bidang}", head.code, nip, holder)
         book.positions.append(kabid)
         parent_l2 = l2s[bidang_index % len(l2s)]
@@ -414,7 +404,7 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
         book.nodes[3].append(l3)
         for s in range(rng.choice((2, 3, 3, 4))):
             holder, nip = names.person()
-            kasi = Pos(f"{kabid.code}-S{s + 1}", f"Kepala Seksi {bidang} {s + 1}", "Pengawas",
+            kasi = Position(f"{kabid.code}-S{s + 1}", f"Kepala Seksi {bidang} {s + 1}", "Pengawas",
                        f"{opd} — Bidang {bidang}", kabid.code, nip, holder)
             book.positions.append(kasi)
             staff = []
@@ -424,7 +414,7 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
                 title = ("Pengelola Layanan Operasional" if kind == "Pelaksana" else
                          rng.choice(("Analis Kebijakan Ahli Pertama", "Perencana Ahli Muda",
                                      "Pranata Komputer Ahli Pertama")))
-                person = Pos(f"{kasi.code}-{t + 1}", title, kind, f"{opd} — Seksi {bidang} {s + 1}",
+                person = Position(f"{kasi.code}-{t + 1}", title, kind, f"{opd} — Seksi {bidang} {s + 1}",
                              kasi.code, nip, holder)
                 staff.append(person)
                 book.positions.append(person)
