@@ -129,7 +129,7 @@ def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
          nomenclature_path: Path | None, derive: bool) -> int:
     import gc
 
-    from pohon_xl.pipeline import paused_gc
+    from pohon_xl.excel.ahead import Ahead
 
     # The summary too runs with the cyclic collector paused: re-enabled right after the
     # run, it would walk every object of the result again while rich is imported (seconds
@@ -137,12 +137,17 @@ def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
     # stays off: its first pass after the run would walk whatever the run left alive.
     if _ONE_SHOT:
         gc.disable()
-    with paused_gc():
-        return _run_paused(file, output, in_place, as_json, nomenclature_path, derive)
+    # The helper starts before the parser and the rules are imported: it reads meanwhile.
+    with Ahead(file, write=not derive) as ahead:
+        from pohon_xl.pipeline import paused_gc
+
+        with paused_gc():
+            return _run_paused(file, output, in_place, as_json, nomenclature_path, derive,
+                               ahead)
 
 
 def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
-                nomenclature_path: Path | None, derive: bool) -> int:
+                nomenclature_path: Path | None, derive: bool, ahead) -> int:
     from pohon_xl.pipeline import process
 
     nomenclature = None
@@ -150,7 +155,8 @@ def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
         from pohon_xl.nomenclature import load_nomenclature
 
         nomenclature = load_nomenclature(nomenclature_path)
-    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature)
+    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature,
+                      ahead=ahead)
     if as_json:
         import json
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pohon_xl.core.annotate import validation_edits
 from pohon_xl.core.link import Tree
@@ -18,6 +19,9 @@ from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
 from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import SheetSpec, WorkbookEdits
+
+if TYPE_CHECKING:
+    from pohon_xl.excel.ahead import Ahead, SheetShare
 
 
 FORK_MIN_NODES = 1000  # below this a second process does not pay for itself
@@ -58,17 +62,22 @@ def paused_gc() -> Iterator[None]:
 
 
 def analyse(
-    path: Path, *, derive: bool = False, nomenclature: dict[str, str] | None = None
+    path: Path, *, derive: bool = False, nomenclature: dict[str, str] | None = None,
+    share: SheetShare | None = None,
 ) -> Outcome:
-    """Read and check a workbook (and derive its sheets) without writing anything."""
+    """Read and check a workbook (and derive its sheets) without writing anything.
+    ``share``: the level sheets are read together with a helper process (see
+    :func:`~pohon_xl.excel.read.read_raw`)."""
     with paused_gc():
-        return _analyse(Path(path), derive, nomenclature)
+        return _analyse(Path(path), derive, nomenclature, share)
 
 
-def _analyse(path: Path, derive: bool, nomenclature: dict[str, str] | None) -> Outcome:
+def _analyse(path: Path, derive: bool, nomenclature: dict[str, str] | None,
+             share: SheetShare | None) -> Outcome:
     from pohon_xl.excel.read import read_raw
 
-    plan = parse_workbook(read_raw(path, contract_only=True), source=path.name)
+    raw = read_raw(path, contract_only=True, share=share)
+    plan = parse_workbook(raw, source=path.name)
     report, tree = validate(plan, nomenclature)
     outcome = Outcome(plan, tree, report)
     if derive:
@@ -88,14 +97,17 @@ def process(
     derive: bool = False,
     nomenclature: dict[str, str] | None = None,
     fork: bool | None = None,
+    ahead: Ahead | None = None,
 ) -> Outcome:
     """Validate (and derive) ``path`` and write the result workbook; return what was found.
 
-    ``fork``: build the Pohon and SKP sheets in a child process on another core meanwhile (where
-    that is possible; the file is the same either way); None: when the tree is large enough
-    for it to pay.
+    ``fork``: use a second core where that is possible (the file is the same either way): a
+    helper process reads the level sheets, and for ``validasi`` writes the result
+    (:mod:`~pohon_xl.excel.ahead`); ``turunkan`` builds the Pohon and SKP sheets in another
+    one. None: when the workbook is large enough for it to pay. ``ahead``: that helper,
+    when the caller started it already (before importing this module).
     """
-    from pohon_xl.excel.write import write_workbook
+    from pohon_xl.excel.ahead import Ahead
 
     path = Path(path)
     if in_place and output is not None:
@@ -107,12 +119,18 @@ def process(
         raise InputError(
             f"Berkas keluaran harus berakhiran {path.suffix.lower()} seperti masukannya."
         )
-    with paused_gc():
-        outcome = analyse(path, nomenclature=nomenclature)
+    if ahead is None:
+        ahead = Ahead(path, write=not derive, fork=fork)
+    with paused_gc(), ahead:
+        outcome = analyse(path, nomenclature=nomenclature, share=ahead.share())
         if derive:
             _write_derived(outcome, path, target, fork)
         else:
-            write_workbook(path, target, validation_edits(outcome.plan, outcome.report))
+            edits = validation_edits(outcome.plan, outcome.report)
+            if not ahead.written(target, edits):
+                from pohon_xl.excel.write import write_workbook
+
+                write_workbook(path, target, edits)
     outcome.output = target
     return outcome
 

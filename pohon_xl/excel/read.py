@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pohon_xl.errors import InputError
-from pohon_xl.model.parse import (
-    RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
+from pohon_xl.model.raw import (
+    RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook, level_sheet_names,
 )
+
+if TYPE_CHECKING:
+    from pohon_xl.excel.ahead import SheetShare
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -69,37 +73,70 @@ def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
-def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
+def read_raw(path: str | Path, *, contract_only: bool = False,
+             share: SheetShare | None = None) -> RawWorkbook:
     """Every worksheet's values from A1 (an empty cell reads as ""), with merged ranges;
     raises InputError if unreadable.
 
     ``contract_only``: just the sheets the parser reads (a previous run's derived sheets
-    can take longer to read than the tree itself)."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, XmlError, ZipError
+    can take longer to read than the tree itself). ``share``: the level sheets are read
+    together with a helper process (:mod:`~pohon_xl.excel.ahead`); a sheet it does not
+    deliver is read here."""
+    from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 
     path = Path(path)
     check_file(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = [meta.name for meta in book.sheets_metadata
-                 if str(meta.typ) == "SheetTypeEnum.WorkSheet"]
-        if contract_only:
-            wanted = set(contract_sheet_names(names))
-            names = [name for name in names if name in wanted]
-        raw: RawWorkbook = {}
-        for name in names:
-            sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)  # empty cells read as ""
-            merged = [
-                (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
-                for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
-            ]
-            raw[name] = RawSheet(name, rows, merged)
+        book = open_workbook(path)
+        names = worksheet_names(book, contract_only)
+        shared = share.order(level_sheet_names(names)) if share is not None else []
+        read = {s.name: s for s in read_sheets(book, [n for n in names if n not in shared])}
+        if share is not None:
+            mine = {}
+            while (index := share.take()) is not None:
+                sheet = read_sheets(book, [shared[index]])[0]
+                mine[sheet.name] = sheet
+            read.update(mine)
+            read.update(share.others(mine))
+            read.update((s.name, s) for s in read_sheets(book, [n for n in names
+                                                                 if n not in read]))
     except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
         raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
+    raw: RawWorkbook = {name: read[name] for name in names}
     if not is_contract_workbook(raw):
         raise InputError(
             f"{path.name}: bukan workbook pohon kinerja (tidak ada sheet Identitas atau "
             "L1_Sasaran_Daerah … L6_RHK_Individu); mulai dari `pohon-xl template`."
         )
     return raw
+
+
+def open_workbook(path: Path):
+    """The file as a calamine workbook; calamine's errors pass through."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path))
+
+
+def worksheet_names(book, contract_only: bool) -> list[str]:
+    """The worksheets of a calamine workbook, in order (only the contract's: ``contract_only``)."""
+    names = [meta.name for meta in book.sheets_metadata
+             if str(meta.typ) == "SheetTypeEnum.WorkSheet"]
+    if contract_only:
+        wanted = set(contract_sheet_names(names))
+        names = [name for name in names if name in wanted]
+    return names
+
+
+def read_sheets(book, names: list[str]) -> list[RawSheet]:
+    """The named sheets of a calamine workbook; calamine's errors pass through."""
+    sheets = []
+    for name in names:
+        sheet = book.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)  # empty cells read as ""
+        merged = [
+            (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+            for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+        ]
+        sheets.append(RawSheet(name, rows, merged))
+    return sheets

@@ -45,7 +45,8 @@ FAST_SPLICE = True
 
 def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
           derived: Iterable[SheetSpec] = (), order: Sequence[str] = (),
-          apart: Sequence[Callable[[], SheetSpec]] = (), fork: bool = False) -> None:
+          apart: Sequence[Callable[[], SheetSpec]] = (), fork: bool = False,
+          prepared: Prepared | None = None) -> None:
     """Write ``src`` with ``edits`` applied to ``target``.
 
     ``derived`` are more new sheets, placed after ``edits.sheets`` (in the order of their
@@ -54,14 +55,15 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
     holds them all. ``apart`` builds more of them independently of the rest: with ``fork``
     they are built and rendered in one child process meanwhile (:mod:`~pohon_xl.excel.
     forked`; the file is the same either way). ``edits`` may be a function called once
-    ``derived`` is exhausted (when the derivations' findings are known).
+    ``derived`` is exhausted (when the derivations' findings are known). ``prepared``: what
+    :func:`prepare` did ahead for this ``src``.
     """
     # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
     # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _patch(src, target, edits, derived, order, apart, fork)
+        _patch(src, target, edits, derived, order, apart, fork, prepared)
     finally:
         if enabled:
             gc.enable()
@@ -69,8 +71,11 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
 
 def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
            derived: Iterable[SheetSpec], order: Sequence[str],
-           apart: Sequence[Callable[[], SheetSpec]], fork: bool) -> None:
-    package = Package.open(str(src), Path(src).name)
+           apart: Sequence[Callable[[], SheetSpec]], fork: bool,
+           prepared: Prepared | None) -> None:
+    if prepared is None:
+        prepared = Prepared(Package.open(str(src), Path(src).name), {})
+    package = prepared.package
     book = Workbook(package)
     styles = _stylebook(package, book)
     state = load_state(package, book.part)
@@ -93,7 +98,7 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
     if callable(edits):
         edits = edits()
-    patcher = _Patcher(package, book, styles, state, edits, rendered)
+    patcher = _Patcher(package, book, styles, state, edits, rendered, prepared.sheets)
     patcher.input_sheets()
     patcher.new_sheets()
     if patcher.stale_calc_chain:
@@ -102,6 +107,36 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
         package.touch(styles.part)
     save_state(package, book.part, state)
     package.save(target)
+
+
+@dataclass
+class Prepared:
+    """A workbook opened, and some of its sheets' rows found, before the edits are known."""
+
+    package: Package
+    sheets: dict[str, SplicedSheet]  # part -> the sheet, scanned
+
+
+def prepare(src: Path, first_columns: dict[str, int]) -> Prepared:
+    """Open ``src`` and scan the rows of the sheets of ``first_columns`` (sheet name -> the
+    first column the edits are expected to write there; any guess gives the same file,
+    :meth:`SplicedSheet.scan`): the part of :func:`patch` that needs no edits. A sheet that
+    needs the tree path is left out."""
+    package = Package.open(str(src), Path(src).name)
+    book = Workbook(package)
+    sheets = {}
+    for name, column in first_columns.items():
+        entry = book.find(name)
+        data = package.raw(entry.part) if entry is not None and entry.part else None
+        if data is None:
+            continue
+        try:
+            sheet = SplicedSheet(data)
+            sheet.scan(column)
+        except Unsupported:
+            continue
+        sheets[entry.part] = sheet
+    return Prepared(package, sheets)
 
 
 @dataclass(frozen=True)
@@ -150,10 +185,12 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
 
 class _Patcher:
     def __init__(self, package: Package, book: Workbook, styles: StyleBook, state: MarkState,
-                 edits: WorkbookEdits, rendered: list[_Rendered]) -> None:
+                 edits: WorkbookEdits, rendered: list[_Rendered],
+                 scanned: dict[str, SplicedSheet]) -> None:
         self.package, self.book, self.styles, self.state, self.edits = (
             package, book, styles, state, edits)
         self.rendered = rendered
+        self.scanned = scanned
         self.stale_calc_chain = False
         self._blocks: set[int] | None = None
         self._names: dict[str, str] = {}
@@ -232,10 +269,12 @@ class _Patcher:
         data = self.package.raw(entry.part)
         if data is None:
             return False
-        try:
-            sheet = SplicedSheet(data)
-        except Unsupported:
-            return False
+        sheet = self.scanned.pop(entry.part, None)
+        if sheet is None:
+            try:
+                sheet = SplicedSheet(data)
+            except Unsupported:
+                return False
         if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
             sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
         status_col, note_col = columns
@@ -250,15 +289,18 @@ class _Patcher:
             value, row_number = status.status, status.row
             if row_number < 2:
                 continue  # row 1 holds the headers
-            last_status = max(last_status, row_number)
+            if row_number > last_status:
+                last_status = row_number
             style = styles.get(value)
             if style is None:
                 style = styles[value] = self.styles.named(STATUS_STYLES.get(value, "text"))
+            cells = {status_col: cell(row_number, status_col, value, style),
+                     note_col: cell(row_number, note_col, status.notes, text)}
             row = puts.get(row_number)
             if row is None:
-                row = puts[row_number] = {}
-            row[status_col] = cell(row_number, status_col, value, style)
-            row[note_col] = cell(row_number, note_col, status.notes, text)
+                puts[row_number] = cells
+            else:
+                row.update(cells)
         editor = sheet.editor
         editor.ensure_width(status_col, STATUS_WIDTH)
         editor.ensure_width(note_col, CATATAN_WIDTH)

@@ -8,44 +8,20 @@ reading lives here, once, for all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TypeVar
-
 from math import isfinite
 from operator import itemgetter
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import parse_number
+from pohon_xl.model.raw import (  # noqa: F401 - RawSheet & co. are imported from here too
+    CONTRACT_SHEETS, RawSheet, RawWorkbook, contract_sheet_names, find_sheet,
+    is_contract_workbook,
+)
 from pohon_xl.model.plan import (
     Identity, Indicator, Node, Number, Plan, Position, SheetInfo, constructed, trusted,
 )
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
-
-
-@dataclass
-class RawSheet:
-    """A sheet's cells as values: ``rows[0]`` is Excel row 1, ``rows[r][0]`` column A. An
-    empty cell is None or ``""`` (calamine's empty): the parser reads both alike.
-
-    ``merged`` holds merged ranges as (first_row, first_col, last_row, last_col), 1-based.
-    """
-
-    name: str
-    rows: list[list[object]] = field(default_factory=list)
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def value(self, row: int, col: int) -> object:
-        if row - 1 < len(self.rows):
-            cells = self.rows[row - 1]
-            if col - 1 < len(cells):
-                return cells[col - 1]
-        return None
-
-
-RawWorkbook = dict[str, RawSheet]
-S = TypeVar("S")
 
 
 def text(value: object) -> str:
@@ -55,25 +31,6 @@ def text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split()) if isinstance(value, str) else str(value).strip()
-
-
-def _find_sheet(raw: Mapping[str, S], name: str) -> S | None:
-    if name in raw:
-        return raw[name]
-    wanted = C.normalise_header(name)
-    return next((s for key, s in raw.items() if C.normalise_header(key) == wanted), None)
-
-
-CONTRACT_SHEETS = (C.IDENTITAS, C.JABATAN, *(spec.sheet for spec in C.LEVELS))
-
-
-def contract_sheet_names(names: list[str]) -> list[str]:
-    """Of a workbook's sheet names, those :func:`parse_workbook` reads (matched as it
-    matches them): a reader can leave the others (Petunjuk, a previous run's derived
-    sheets, the user's own) unread."""
-    by_name = {name: name for name in names}
-    found = (_find_sheet(by_name, name) for name in CONTRACT_SHEETS)
-    return [name for name in found if name is not None]
 
 
 def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int]]]:
@@ -306,21 +263,15 @@ def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
     """Read every contract sheet that is present; absent ones are recorded, not fatal."""
     plan = constructed(Plan, source=source, identity=constructed(Identity))
     for name, parser in ((C.IDENTITAS, parse_identitas), (C.JABATAN, parse_jabatan)):
-        sheet = _find_sheet(raw, name)
+        sheet = find_sheet(raw, name)
         if sheet is None:
             plan.sheets[name] = constructed(SheetInfo, name=name, present=False)
         else:
             parser(sheet, plan)
     for spec in C.LEVELS:
-        sheet = _find_sheet(raw, spec.sheet)
+        sheet = find_sheet(raw, spec.sheet)
         if sheet is None:
             plan.sheets[spec.sheet] = constructed(SheetInfo, name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
     return plan
-
-
-def is_contract_workbook(raw: RawWorkbook) -> bool:
-    """At least Identitas or one level sheet: otherwise it is some other workbook."""
-    names = [C.IDENTITAS] + [spec.sheet for spec in C.LEVELS]
-    return any(_find_sheet(raw, name) is not None for name in names)

@@ -184,8 +184,9 @@ class Package:
         self._add_name(name, content_type)
 
     def put_bytes(self, name: str, data: bytes, content_type: str = "") -> None:
-        """Set the part's bytes. A large part is deflated at once on a worker thread (the
-        next part is made meanwhile) and only its deflated bytes are kept."""
+        """Set the part's bytes. A large part is deflated at once (at :data:`FAST_LEVEL`,
+        like the sheets we render) on worker threads (the next part is made meanwhile), and
+        only its deflated bytes are kept."""
         self._forget(name)
         old = self._infos.get(name)
         if len(data) >= _PARALLEL_BYTES and (old is None
@@ -193,7 +194,7 @@ class Package:
             if self._deflater is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._deflater = ThreadPoolExecutor(1)
+                self._deflater = ThreadPoolExecutor(min(2, os.cpu_count() or 1))
             self._packed[name] = self._deflater.submit(_pack, data)
         else:
             self._bytes[name] = data
@@ -332,7 +333,8 @@ def _deflate(data: bytes) -> bytes:
 
 
 def _pack(data: bytes) -> Packed:
-    return Packed(_deflate(data), zlib.crc32(data), len(data))
+    compressor = zlib.compressobj(FAST_LEVEL, zlib.DEFLATED, -15)
+    return Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
 
 
 def _deflate_large(parts: list[tuple[str, bytes | None]], infos: dict[str, zipfile.ZipInfo]

@@ -40,6 +40,13 @@ _CUSTOM_FORMAT = re.compile(rb'\scustomFormat="(1|true)"')
 _ODD = re.compile(rb"<c[\t\r\n/>]|<[A-Za-z_][\w.-]*:|<!|<\?")
 
 
+# A row as scan() found it: number, where it starts, its tag, where its content starts and
+# ends, where it ends, the cells from the right (column, start, end), the split, the tag
+# without its ``spans`` (None: it has none) and whether the tag's quoting is unusual.
+_Row = tuple[int, int, bytes, int, int, int, list[tuple[int, int, int]], int, bytes | None,
+             bool]
+
+
 class Unsupported(Exception):
     """The sheet needs the tree path."""
 
@@ -136,6 +143,9 @@ class SplicedSheet:
         self.root, self.body = root, body
         self.editor = SheetEditor(root, "")  # dimension, cols: the tree path's own code
         self.formula_removed = False
+        self._rows: list[_Row] | None = None  # see scan()
+        self._scanned_to = 0
+        self._column_of: dict[bytes, int] = {}  # letters -> index: a few dozen per sheet
 
     # -- the rows ----------------------------------------------------------------------------
     def restyle(self, mapping: dict[int, int]) -> None:
@@ -147,39 +157,19 @@ class SplicedSheet:
         pattern = re.compile(rb'(<c\b[^>]*?\ss=")(' + olds + rb')"')
         self.body = pattern.sub(
             lambda m: b'%s%d"' % (m.group(1), mapping[int(m.group(2))]), self.body)
+        self._rows = None  # positions changed
 
-    def splice(self, columns: set[int], puts: dict[int, dict[int, bytes]],
-               marks: dict[int, list[int]]) -> list[tuple[int, int, int, bool]]:
-        """Drop every cell of ``columns``, put ``puts[row][column]`` (cell bytes) and make
-        sure the cells ``marks[row]`` exist (a new one styled ``row_style(column)`` unless
-        its row has a custom format: then the row's).
-
-        Returns the marked cells as (row, column, current style, created), in order; their
-        bytes are chunks of ``self._chunks`` until :meth:`set_mark_styles`. Sets
-        ``header_present``: which of ``columns`` row 1 already had.
-        """
+    def scan(self, lowest: int) -> None:
+        """Find every row, and in each the cells from the right down to the first one left
+        of column ``lowest``: the part of :meth:`splice` that needs no edits, so that it can
+        be done before they are known (:mod:`~pohon_xl.excel.ahead`). Any ``lowest`` gives
+        the same splice; the right one (the first column written) spares it a second look
+        at the rows."""
         body = self.body
-        needed = sorted(set(puts) | set(marks))
-        chunks: list[bytes] = []
-        marked: list[tuple[int, int, int, bool]] = []
-        self._mark_chunks: list[int] = []
-        self.header_present: set[int] = set()
-        pos, scan, wanted, previous = 0, 0, 0, 0
-        n_needed = len(needed)
-
-        def new_rows(below: int) -> None:  # rows to create before row ``below``
-            nonlocal wanted
-            while wanted < n_needed and needed[wanted] < below:
-                number = needed[wanted]
-                chunks.append(b'<row r="%d">' % number)
-                self._row_cells(chunks, marked, number, [], puts.get(number, {}),
-                                marks.get(number, ()), set(), None)
-                chunks.append(b"</row>")
-                wanted += 1
-
-        lowest_ours = min(columns)
+        rows: list[_Row] = []
+        scan, previous = 0, 0
         find = body.find
-        column_of: dict[bytes, int] = {}  # letters -> index, per sheet: a few dozen
+        right_cells = self._right_cells
         while True:
             start = find(b"<row", scan)
             if start < 0:
@@ -202,53 +192,122 @@ class SplicedSheet:
             if number <= previous:
                 raise Unsupported("rows out of order")
             previous = number
-            empty = tag.endswith(b"/>")  # <row …/>
-            if empty:
-                content_start = content_end = gt
-                row_end = scan = gt + 1
-            else:
-                content_end = find(b"</row>", gt)
-                if content_end < 0:
-                    raise Unsupported("unclosed row")
-                content_start, row_end = gt + 1, content_end + 6
-            scan = row_end
-            if wanted < n_needed and needed[wanted] < number:
-                chunks.append(body[pos:start])
-                pos = start
-                new_rows(number)
-            row_puts, row_marks = {}, ()
-            if wanted < n_needed and needed[wanted] == number:
-                row_puts, row_marks = puts.get(number, {}), marks.get(number, ())
-                wanted += 1
-            lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
-            # The cells from the right, down to the first one left of every column we touch.
-            right: list[tuple[int, int, int]] = []
-            limit = content_end
-            split = content_start
+            unspanned = _SPANS.sub(b"", tag, count=1) if b"spans=" in tag else None
+            odd = b"'" in tag or b" =" in tag or b"= " in tag  # see _check_tag
+            if tag.endswith(b"/>"):  # <row …/>
+                rows.append((number, start, tag, gt, gt, gt + 1, [], gt, unspanned, odd))
+                scan = gt + 1
+                continue
+            content_end = find(b"</row>", gt)
+            if content_end < 0:
+                raise Unsupported("unclosed row")
+            scan = content_end + 6
+            rows.append((number, start, tag, gt + 1, content_end, scan,
+                         *right_cells(gt + 1, content_end, lowest), unspanned, odd))
+        if body[scan:].strip():
+            raise Unsupported("something after the rows")
+        self._rows, self._scanned_to = rows, lowest
+
+    def _right_cells(self, content_start: int, content_end: int, lowest: int
+                     ) -> tuple[list[tuple[int, int, int]], int]:
+        """A row's cells from the right, (column, start, end), down to the first one left of
+        ``lowest``; and where that one ends (the split: what is left of it stays as is)."""
+        body, find, column_of = self.body, self.body.find, self._column_of
+        right: list[tuple[int, int, int]] = []
+        limit = content_end
+        p = body.rfind(b"<c ", content_start, limit)
+        while p >= 0:
+            cell = _CELL_R.match(body, p)
+            if not cell or cell.end() > limit:
+                raise Unsupported("cell without r")
+            letters = cell.group(1)
+            column = column_of.get(letters)
+            if column is None:
+                column = column_of[letters] = column_index(letters.decode())
+            close = find(b">", p)
+            end = close + 1 if body[close - 1] == 47 else find(b"</c>", close) + 4
+            if end < 4 or end > limit or (end != limit and body[end:limit].strip()):
+                raise Unsupported("not a cell")
+            if right and column >= right[-1][0]:
+                raise Unsupported("cells out of order")
+            if column < lowest:
+                return right, end
+            right.append((column, p, end))
+            limit = p
             p = body.rfind(b"<c ", content_start, limit)
-            while p >= 0:
-                cell = _CELL_R.match(body, p)
-                if not cell or cell.end() > limit:
-                    raise Unsupported("cell without r")
-                letters = cell.group(1)
-                column = column_of.get(letters)
-                if column is None:
-                    column = column_of[letters] = column_index(letters.decode())
-                close = find(b">", p)
-                end = close + 1 if body[close - 1] == 47 else find(b"</c>", close) + 4
-                if end < 4 or end > limit or (end != limit and body[end:limit].strip()):
-                    raise Unsupported("not a cell")
-                if right and column >= right[-1][0]:
-                    raise Unsupported("cells out of order")
-                if column < lowest:
-                    split = end
-                    break
-                right.append((column, p, end))
-                limit = p
-                p = body.rfind(b"<c ", content_start, limit)
-            else:
-                if body[content_start:limit].strip():
-                    raise Unsupported("not a cell")
+        if body[content_start:limit].strip():
+            raise Unsupported("not a cell")
+        return right, content_start
+
+    def splice(self, columns: set[int], puts: dict[int, dict[int, bytes]],
+               marks: dict[int, list[int]]) -> list[tuple[int, int, int, bool]]:
+        """Drop every cell of ``columns``, put ``puts[row][column]`` (cell bytes) and make
+        sure the cells ``marks[row]`` exist (a new one styled ``row_style(column)`` unless
+        its row has a custom format: then the row's).
+
+        Returns the marked cells as (row, column, current style, created), in order; their
+        bytes are chunks of ``self._chunks`` until :meth:`set_mark_styles`. Sets
+        ``header_present``: which of ``columns`` row 1 already had.
+        """
+        lowest_ours = min(columns)
+        if self._rows is None:
+            self.scan(lowest_ours)
+        scanned_to = self._scanned_to
+        body = self.body
+        needed = sorted(set(puts) | set(marks))
+        chunks: list[bytes] = []
+        marked: list[tuple[int, int, int, bool]] = []
+        self._mark_chunks: list[int] = []
+        self.header_present: set[int] = set()
+        pos, wanted = 0, 0
+        n_needed = len(needed)
+
+        def new_rows(below: int) -> None:  # rows to create before row ``below``
+            nonlocal wanted
+            while wanted < n_needed and needed[wanted] < below:
+                number = needed[wanted]
+                chunks.append(b'<row r="%d">' % number)
+                self._row_cells(chunks, marked, number, [], puts.get(number, {}),
+                                marks.get(number, ()), set(), None)
+                chunks.append(b"</row>")
+                wanted += 1
+
+        covered = lowest_ours >= scanned_to  # the scan saw every cell of our columns
+        for (number, start, tag, content_start, content_end, row_end, right, split, unspanned,
+             odd) in self._rows:
+            row_puts, row_marks = {}, ()
+            if wanted < n_needed:
+                if needed[wanted] < number:
+                    chunks.append(body[pos:start])
+                    pos = start
+                    new_rows(number)
+                if wanted < n_needed and needed[wanted] == number:
+                    row_puts, row_marks = puts.get(number, {}), marks.get(number, ())
+                    wanted += 1
+            empty = row_end - content_end == 1  # <row …/>
+            if not right and not row_marks and not empty and covered:
+                if not row_puts:
+                    continue  # nothing of ours in this row
+                # The common row: none of our cells yet, no marks. Ours go after its last
+                # cell; the row's own bytes are copied in one slice (``</row>`` starts the
+                # next one).
+                if odd:
+                    raise Unsupported("attribute quoting")
+                if unspanned is not None:  # the optional hint would now be stale
+                    chunks += (body[pos:start], unspanned, body[content_start:split])
+                else:
+                    chunks.append(body[pos:split])
+                chunks.append(b"".join([row_puts[column] for column in sorted(row_puts)]))
+                pos = content_end
+                continue
+            lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
+            if lowest < scanned_to:  # the scan stopped short of this row's leftmost column
+                right, split = self._right_cells(content_start, content_end, lowest)
+            elif right and right[-1][0] < lowest:  # it went further left than needed
+                keep = 0
+                while right[keep][0] >= lowest:
+                    keep += 1
+                right, split = right[:keep], right[keep][2]
             if not right and not row_puts and not row_marks:
                 continue  # nothing of ours in this row
             kept: list[tuple[int, bytes]] = []
@@ -261,17 +320,14 @@ class SplicedSheet:
                         self.formula_removed = True
                 else:
                     kept.append((column, cell))
-            if b"'" in tag or b" =" in tag or b"= " in tag:  # _check_tag, inlined: every row
+            if odd:
                 raise Unsupported("attribute quoting")
             present = {column for column, _, _ in right}
             if number == 1:
                 self.header_present = present & columns
-            if not kept and not row_marks and not empty:
-                # The common row: our cells go after its last cell; the row's own bytes are
-                # copied in one slice (``</row>`` starts the next one).
-                if b"spans=" in tag and any(column not in present for column in row_puts):
-                    chunks += (body[pos:start], _SPANS.sub(b"", tag, count=1),
-                               body[content_start:split])
+            if not kept and not row_marks and not empty:  # our cells replace the last ones
+                if unspanned is not None and any(column not in present for column in row_puts):
+                    chunks += (body[pos:start], unspanned, body[content_start:split])
                 else:
                     chunks.append(body[pos:split])
                 chunks.append(b"".join([row_puts[column] for column in sorted(row_puts)]))
@@ -288,11 +344,9 @@ class SplicedSheet:
             inserted = self._row_cells(chunks, marked, number, kept, row_puts, row_marks,
                                        present, custom)
             chunks.append(b"</row>")
-            if inserted and b"spans=" in tag:  # an optional hint that would now be stale
+            if inserted and unspanned is not None:  # an optional hint that would now be stale
                 chunks[head_index] = _SPANS.sub(b"", chunks[head_index], count=1)
             pos = row_end
-        if body[scan:].strip():
-            raise Unsupported("something after the rows")
         if wanted < n_needed:
             chunks.append(body[pos:])
             pos = len(body)
