@@ -103,8 +103,8 @@ def process(
 
     ``fork``: use a second core where that is possible (the file is the same either way): a
     helper process reads the level sheets, and for ``validasi`` writes the result
-    (:mod:`~pohon_xl.excel.ahead`); ``turunkan`` builds the Pohon and SKP sheets in another
-    one. None: when the workbook is large enough for it to pay. ``ahead``: that helper,
+    (:mod:`~pohon_xl.excel.ahead`); ``turunkan`` builds the Pohon, SKP and Matriks sheets in
+    another one. None: when the workbook is large enough for it to pay. ``ahead``: that helper,
     when the caller started it already (before importing this module).
     """
     from pohon_xl.excel.ahead import Ahead
@@ -146,7 +146,7 @@ def _write_derived(outcome: Outcome, path: Path, target: Path, fork: bool | None
     apart = derivations.apart()
     if fork is None:
         fork = len(outcome.tree.nodes) >= FORK_MIN_NODES
-    names: list[str] = [C.POHON, C.SKP]  # the builds apart
+    names: list[str] = list(Derivations.APART)
 
     def sheets() -> Iterator[SheetSpec]:
         for spec in derivations:

@@ -89,6 +89,12 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
             styles.named(name)
     background = Forked(partial(_render_apart, apart, styles), fork=fork and bool(apart))
     rendered = _render_all(derived, styles.named)
+    if callable(edits):
+        edits = edits()
+    patcher = _Patcher(package, book, styles, state, edits, rendered, prepared.sheets)
+    # The input sheets are patched while the child may still be rendering. Their marks may
+    # add styles (fills): a sheet built apart uses none of them, its looks were registered.
+    patcher.input_sheets(also_new=order)
     if apart:
         sheets, complete = background.result()
         if not complete and background.from_child:
@@ -96,10 +102,6 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
         rendered += sheets
     rank = {name: index for index, name in enumerate(order)}
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
-    if callable(edits):
-        edits = edits()
-    patcher = _Patcher(package, book, styles, state, edits, rendered, prepared.sheets)
-    patcher.input_sheets()
     patcher.new_sheets()
     if patcher.stale_calc_chain:
         book.drop_calc_chain()
@@ -196,10 +198,13 @@ class _Patcher:
         self._names: dict[str, str] = {}
 
     # -- input sheets ---------------------------------------------------------------------
-    def input_sheets(self) -> None:
+    def input_sheets(self, also_new: Iterable[str] = ()) -> None:
+        """Statuses, marks and notes on the input sheets. ``also_new``: names of new sheets
+        not rendered yet (these replace any input sheet of that name too)."""
         edits = self.edits
         name = self._actual_name  # edits may spell a sheet in another case
         replaced = {spec.name.casefold() for spec in [*edits.sheets, *self.rendered]}
+        replaced |= {new.casefold() for new in also_new}
         columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
         statuses: dict[str, list[RowStatus]] = defaultdict(list)
         marks: dict[str, list[CellMark]] = defaultdict(list)

@@ -65,18 +65,37 @@ def who(monkeypatch, tmp_path):
     return lines
 
 
-def no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+@pytest.fixture(autouse=True)
+def helpers(monkeypatch) -> list[int]:
+    """The pids of the helpers started."""
+    started: list[int] = []
+    original = ahead.Ahead._start
+
+    def start(self):
+        original(self)
+        if os.getpid() == parent:  # (the child never returns here, but be sure)
+            started.append(self._pid)
+
+    parent = os.getpid()
+    monkeypatch.setattr(ahead.Ahead, "_start", start)
+    return started
+
+
+def reaped(pids: list[int]) -> bool:
+    """Every one of them has ended and been waited for (no zombie, none running)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 # -- the same file ----------------------------------------------------------------------------------
 @needs_fork
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_validasi_written_by_the_helper_is_the_same_file(example, tmp_path, who):
+def test_validasi_written_by_the_helper_is_the_same_file(example, tmp_path, who, helpers):
     src = tmp_path / example.name
     shutil.copy(example, src)
     here = process(src, tmp_path / "here.xlsx", fork=False)
@@ -90,17 +109,17 @@ def test_validasi_written_by_the_helper_is_the_same_file(example, tmp_path, who)
     again = process(helped.output, tmp_path / "again.xlsx", fork=True)
     assert members(again.output) == members(process(here.output, tmp_path / "b.xlsx",
                                                    fork=False).output)
-    assert no_children_left()
+    assert helpers and reaped(helpers)
 
 
 @needs_fork
-def test_turunkan_reads_with_the_helper_and_writes_here(src, tmp_path, who):
+def test_turunkan_reads_with_the_helper_and_writes_here(src, tmp_path, who, helpers):
     here = process(src, tmp_path / "here.xlsx", derive=True, fork=False)
     del who()[:]
     helped = process(src, tmp_path / "helped.xlsx", derive=True, fork=True)
     assert members(helped.output) == members(here.output)
     assert (True, "wrote") in who() and (False, "wrote") not in who()
-    assert no_children_left()
+    assert helpers and reaped(helpers)
 
 
 @needs_fork
@@ -134,12 +153,12 @@ def test_the_scan_guess_never_changes_the_file(guess, tmp_path):
 
 # -- failures fall back ---------------------------------------------------------------------------
 @needs_fork
-def test_a_helper_that_dies_at_once_changes_nothing(src, tmp_path, monkeypatch):
+def test_a_helper_that_dies_at_once_changes_nothing(src, tmp_path, monkeypatch, helpers):
     here = process(src, tmp_path / "here.xlsx", fork=False)
     monkeypatch.setattr(ahead._Child, "run", lambda self: os._exit(3))
     helped = process(src, tmp_path / "helped.xlsx", fork=True)
     assert members(helped.output) == members(here.output)
-    assert no_children_left()
+    assert helpers and reaped(helpers)
 
 
 @needs_fork
@@ -175,7 +194,7 @@ def test_a_helper_that_fails_to_write_leaves_it_to_this_process(src, tmp_path, m
 
 
 @needs_fork
-def test_a_run_that_stops_early_writes_nothing(tmp_path):
+def test_a_run_that_stops_early_writes_nothing(tmp_path, helpers):
     other = tmp_path / "lain.xlsx"  # a readable workbook, but not a pohon kinerja
     book = openpyxl.Workbook()
     book.active.title = "Data"
@@ -184,7 +203,7 @@ def test_a_run_that_stops_early_writes_nothing(tmp_path):
     with pytest.raises(InputError, match="bukan workbook pohon kinerja"):
         process(other, tmp_path / "out.xlsx", fork=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lain.xlsx"]
-    assert no_children_left()
+    assert helpers and reaped(helpers)
 
 
 @needs_fork

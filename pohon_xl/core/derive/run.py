@@ -44,12 +44,16 @@ class Derivations:
         self.findings: list[Finding] | None = None
         self._apart = False
 
+    # Built apart on request: they need nothing of the others and find nothing.
+    APART = (C.POHON, C.SKP, C.MATRIKS)
+
     def apart(self) -> list[Callable[[], SheetSpec]]:
-        """The builds that need nothing of the others and find nothing (Pohon, SKP), taken
-        out of the iteration: a caller may run them elsewhere, e.g. on another core."""
+        """The builds of :attr:`APART`, taken out of the iteration: a caller may run them
+        elsewhere, e.g. on another core."""
         self._apart = True
-        return [partial(pohon_sheet, self.plan, self.tree, self.report),
-                partial(_skp_alone, self.plan, self.tree, self.report)]
+        args = (self.plan, self.tree, self.report)
+        return [partial(pohon_sheet, *args), partial(_alone, skp, *args),
+                partial(_alone, matriks, *args)]
 
     def __iter__(self) -> Iterator[SheetSpec]:
         plan, tree, report = self.plan, self.tree, self.report
@@ -60,7 +64,7 @@ class Derivations:
             row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
             ctx.findings.append(F.NO_PK_YEAR.at(_identitas(plan), row, C.KEY_TAHUN_PK, 2))
         for build in (program, kegiatan, subkegiatan, skp, pk, matriks):
-            if build is not skp or not self._apart:
+            if not (self._apart and build in (skp, matriks)):
                 yield build(ctx)
         self.findings = Report(ctx.findings).findings
         yield ringkasan(ctx, report.findings + self.findings)
@@ -79,8 +83,9 @@ def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec],
     return [sheets[name] for name in C.DERIVED_SHEETS], derivations.findings
 
 
-def _skp_alone(plan: Plan, tree: Tree, report: Report) -> SheetSpec:
-    return skp(Derivation(plan, tree, report))  # SKP adds no findings: none are lost
+def _alone(build: Callable[[Derivation], SheetSpec], plan: Plan, tree: Tree, report: Report
+           ) -> SheetSpec:
+    return build(Derivation(plan, tree, report))  # it adds no findings: none are lost
 
 
 def _identitas(plan: Plan) -> str:
