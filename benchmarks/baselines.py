@@ -4,6 +4,13 @@
     python -m benchmarks.baselines calamine FILE         # read every sheet's values
     python -m benchmarks.baselines frictionless FILE     # ID primary key, ID Induk foreign key
     python -m benchmarks.baselines frictionless-csv FILE # the same on CSV exported with calamine
+    python -m benchmarks.baselines cpu N                 # fixed Python work split over N processes
+
+``cpu``: the machine's own ceiling for a parallel speedup. The same pure-Python work (dicts,
+strings, small objects, as in a batch job) done by one process, then split over N forked
+processes with no communication at all: ``cpu 1`` / ``cpu N`` is the most that N workers
+can gain here (cores shared with other machines, or hyperthreads of one core, give less than
+N), the yardstick for ``batch --jobs N``.
 
 Frictionless (a data engineer's approach). One resource per level sheet, schema: ``ID``
 and ``ID Induk`` string fields, every other column ``any``, ``ID`` the primary key, ``ID Induk`` a foreign key to ``ID`` of the
@@ -117,8 +124,37 @@ def frictionless_csv(src: str) -> int:
         return _report(package)
 
 
+CPU_UNITS = 96  # about 2.6 s in one process on the machine of benchmarks/RESULTS.md
+
+
+def _cpu_unit(seed: int) -> int:
+    table: dict[str, list[int]] = {}
+    for i in range(60_000):
+        key = f"{seed}-{i % 997}"
+        table.setdefault(key, []).append(i * i % 7919)
+    return sum(len(" ".join(map(str, values))) for values in table.values())
+
+
+def cpu_split(processes: str) -> int:
+    """:data:`CPU_UNITS` units of work, shared out over ``processes`` forked children."""
+    import os
+
+    count = int(processes)
+    children = []
+    for index in range(count):
+        pid = os.fork()
+        if pid == 0:
+            for unit in range(index, CPU_UNITS, count):
+                _cpu_unit(unit)
+            os._exit(0)
+        children.append(pid)
+    return max(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children)
+
+
 def main(argv: list[str]) -> int:
     kind, *args = argv
+    if kind == "cpu":
+        return cpu_split(*args)
     if kind == "openpyxl":
         return openpyxl_roundtrip(*args)
     if kind == "calamine":

@@ -145,6 +145,10 @@ def plan(quick: bool) -> list[tuple[str, str, str, list[str], int]]:
             items.append((f"batch/jobs{jobs}", f"pohon-xl batch (50 offices) --jobs {jobs}",
                           "50 files", cli + ["batch", inbox, "-o", "{outdir}", "--jobs", str(jobs)],
                           3))
+        for processes in (1, 2):  # the machine's ceiling for the speedup above
+            items.append((f"batch/cpu{processes}", f"fixed Python work in {processes} "
+                          f"process{'es' if processes > 1 else ''}", "-",
+                          bench + ["cpu", str(processes)], 3))
     return items
 
 
@@ -182,6 +186,10 @@ def evaluate(results: dict[str, Result]) -> list[dict[str, object]]:
             figure = value / results[ref].median
             ok = figure >= limit
             text = f"{figure:.2f}× ({value:.2f} s → {results[ref].median:.2f} s)"
+            one, two = results.get("batch/cpu1"), results.get("batch/cpu2")
+            if one and two:
+                text += (f"; this machine's ceiling, the same Python work in 1 and 2 "
+                         f"processes: {one.median / two.median:.2f}×")
         elif kind == "memory":
             figure = results[key].peak / GIB
             ok = figure <= limit
