@@ -6,6 +6,7 @@ processed, with one line on standard error saying why and what to do.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -155,8 +156,10 @@ def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
         from pohon_xl.nomenclature import load_nomenclature
 
         nomenclature = load_nomenclature(nomenclature_path)
+    from pohon_xl import render
+
     outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature,
-                      ahead=ahead)
+                      ahead=ahead, while_writing=None if as_json else render.prepare_summary)
     if as_json:
         import json
 
@@ -280,4 +283,13 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     global _ONE_SHOT
     _ONE_SHOT = True
-    sys.exit(main())
+    code = main()
+    # The process ends here, its files written and closed: skip the interpreter's teardown,
+    # which frees every object and module one by one (0.03 s after a small run, 0.15 s
+    # after a large one) for nothing.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`), a closed stream
+            pass
+    os._exit(code)

@@ -4,7 +4,7 @@ call this; the Excel buttons run the same core through the xlwings adapter inste
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +98,7 @@ def process(
     nomenclature: dict[str, str] | None = None,
     fork: bool | None = None,
     ahead: Ahead | None = None,
+    while_writing: Callable[[], object] | None = None,
 ) -> Outcome:
     """Validate (and derive) ``path`` and write the result workbook; return what was found.
 
@@ -105,7 +106,8 @@ def process(
     helper process reads the level sheets, and for ``validasi`` writes the result
     (:mod:`~pohon_xl.excel.ahead`); ``turunkan`` builds the Pohon, SKP and Matriks sheets in
     another one. None: when the workbook is large enough for it to pay. ``ahead``: that helper,
-    when the caller started it already (before importing this module).
+    when the caller started it already (before importing this module). ``while_writing``:
+    called while the helper writes the file, if it does (e.g. to import what prints).
     """
     from pohon_xl.excel.ahead import Ahead
 
@@ -127,7 +129,7 @@ def process(
             _write_derived(outcome, path, target, fork)
         else:
             edits = validation_edits(outcome.plan, outcome.report)
-            if not ahead.written(target, edits):
+            if not ahead.written(target, edits, while_writing):
                 from pohon_xl.excel.write import write_workbook
 
                 write_workbook(path, target, edits)

@@ -29,6 +29,12 @@ def report_json(outcome: Outcome) -> dict[str, object]:
     }
 
 
+def prepare_summary() -> None:
+    """Import what :func:`print_summary` needs (done while a helper process writes the file)."""
+    import rich.console  # noqa: F401
+    import rich.table  # noqa: F401
+
+
 def print_summary(outcome: Outcome, derive: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -135,6 +135,25 @@ def test_module_entry_point_runs():
     assert "pohon-xl" in result.stdout
 
 
+def test_console_script_ends_with_everything_printed_and_its_exit_status(tmp_path):
+    """run() leaves with os._exit (no teardown): the output must still be complete."""
+    out = tmp_path / "hasil.xlsx"
+    result = subprocess.run([sys.executable, "-m", "pohon_xl", "turunkan", str(EXAMPLE), "-o",
+                             str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Hasil ditulis ke:" in result.stdout and result.stdout.rstrip().endswith(out.name)
+    assert "Sheet turunan:" in result.stdout and out.exists()
+    failed = subprocess.run([sys.executable, "-m", "pohon_xl", "validasi",
+                             str(tmp_path / "tidak-ada.xlsx")], capture_output=True, text=True)
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1
+    # A reader that stops early (`| head -1`): no traceback, whatever the status.
+    with subprocess.Popen([sys.executable, "-m", "pohon_xl", "aturan"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as cut:
+        assert cut.stdout is not None and cut.stdout.readline()
+        cut.stdout.close()
+        assert b"Traceback" not in cut.stderr.read()
+
+
 def test_output_into_a_missing_folder_is_one_line(good, tmp_path, capsys):
     assert main(["validasi", str(good), "-o", str(tmp_path / "tidak-ada" / "hasil.xlsx")]) == 2
     err = capsys.readouterr().err

@@ -1,10 +1,10 @@
 """A run's second core from its first moment: a helper process started before the parser,
 the rules or pydantic are even imported (Linux, large workbooks).
 
-Reading: the level sheets (most of a workbook's cells) are shared out through a queue of
-tokens in a pipe, largest level first. The child starts taking them at once; this process
-takes the rest once it has imported what it needs and read the other sheets, and the child
-sends over what it read (:class:`SheetShare` is what the reader sees of it).
+Reading: the contract's sheets are shared out through a queue of tokens in a pipe, the
+level sheets (most of a workbook's cells) first, the lowest level first. The child starts
+taking them at once; this process takes the rest once it has imported what it needs, and
+the child sends over what it read (:class:`SheetShare` is what the reader sees of it).
 
 Writing (``validasi``): the child then opens the package and finds every row of the level
 sheets (:func:`~pohon_xl.excel.xlsxpatch.prepare`) while this process parses and checks;
@@ -25,11 +25,12 @@ import pickle
 import queue
 import struct
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from pohon_xl.excel.forked import can_fork
 from pohon_xl.model import contract as C
-from pohon_xl.model.raw import RawSheet
+from pohon_xl.model.raw import RawSheet, level_sheet_names
 
 MIN_BYTES = 256 * 1024  # below this (about 3 000 rows) a second process does not pay
 _HEADER = struct.Struct("<QB")  # a frame: its length, and how it is encoded
@@ -123,12 +124,16 @@ class Ahead:
             return False
         return True
 
-    def written(self, target: Path, edits: object) -> bool:
-        """Hand the child the edits; True once it wrote ``target``, False when it did not
-        (then nothing of it is left: write the file here)."""
-        if not (self._pid and self.write):
+    def written(self, target: Path, edits: object,
+                meanwhile: Callable[[], object] | None = None) -> bool:
+        """Hand the child the edits (and run ``meanwhile`` here as it writes); True once it
+        wrote ``target``, False when it did not (then nothing of it is left: write the file
+        here)."""
+        if not (self._pid and self.write) or not self._send((str(target), edits)):
             return False
-        return self._send((str(target), edits)) and self._next() is True
+        if meanwhile is not None:
+            meanwhile()
+        return self._next() is True
 
     def close(self) -> None:
         """Let the child go (closing its pipe tells it to stop) and wait for it."""
@@ -156,10 +161,11 @@ class SheetShare:
         self._ahead = ahead
 
     @staticmethod
-    def order(levels: list[str]) -> list[str]:
-        """The level sheets (as found in the workbook, L1 first) in the order they are
-        handed out: the lowest levels, usually the largest sheets, first."""
-        return levels[::-1]
+    def order(names: list[str]) -> list[str]:
+        """The sheets (as named in the workbook) in the order they are handed out: the level
+        sheets, the lowest level (usually the largest sheet) first, then the others."""
+        levels = level_sheet_names(names)
+        return levels[::-1] + [name for name in names if name not in levels]
 
     def take(self) -> int | None:
         """The index in :meth:`order` of the next sheet to read here; None: none is left."""
@@ -176,7 +182,7 @@ class SheetShare:
                 found[name] = RawSheet(name, rows, merged)
         if ahead.write:
             ahead._send({name: sheet.rows[0] if sheet.rows else []
-                         for name, sheet in mine.items()})
+                         for name, sheet in mine.items()})  # (it keeps the level sheets')
         else:
             ahead.close()  # nothing more to do for it
         return found
@@ -231,6 +237,7 @@ class _Child:
         self.path, self.write = path, write
         self.to_parent, self.from_parent = to_parent, from_parent
         self.tokens, self.fill = tokens, fill
+        self.levels: set[str] = set()
         self.first_columns: dict[str, int] = {}
 
     def run(self) -> None:
@@ -242,7 +249,8 @@ class _Child:
         if headers is None:  # the run stopped before writing
             return
         for name, header in headers.items():
-            self.first_columns[name] = first_written_column(header)
+            if name in self.levels:
+                self.first_columns[name] = first_written_column(header)
         prepared = self.prepare()
         message = _receive(self.from_parent)
         if message is None:
@@ -261,11 +269,12 @@ class _Child:
         """Take level sheets off the queue and send each as it is read. The queue is filled
         here: if this fails first, the parent finds it empty and reads them all."""
         from pohon_xl.excel.read import open_workbook, read_sheets, worksheet_names
-        from pohon_xl.model.raw import level_sheet_names
 
         try:
             book = open_workbook(self.path)
-            order = SheetShare.order(level_sheet_names(worksheet_names(book, True)))
+            names = worksheet_names(book, contract_only=True)
+            self.levels = set(level_sheet_names(names))
+            order = SheetShare.order(names)
             os.write(self.fill, bytes(range(len(order))))
         finally:
             os.close(self.fill)  # the queue is complete (or empty)
@@ -275,7 +284,9 @@ class _Child:
                 sheet = read_sheets(book, [name])[0]
             except Exception:  # noqa: BLE001 - not sent: the parent reads it, and reports it
                 continue
-            self.first_columns[name] = first_written_column(sheet.rows[0] if sheet.rows else [])
+            if name in self.levels:
+                self.first_columns[name] = first_written_column(sheet.rows[0] if sheet.rows
+                                                                else [])
             _send(self.to_parent, (sheet.name, sheet.rows, sheet.merged))
         os.close(self.tokens)
 

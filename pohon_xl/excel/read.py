@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pohon_xl.errors import InputError
 from pohon_xl.model.raw import (
-    RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook, level_sheet_names,
+    RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
 )
 
 if TYPE_CHECKING:
@@ -79,9 +79,9 @@ def read_raw(path: str | Path, *, contract_only: bool = False,
     raises InputError if unreadable.
 
     ``contract_only``: just the sheets the parser reads (a previous run's derived sheets
-    can take longer to read than the tree itself). ``share``: the level sheets are read
-    together with a helper process (:mod:`~pohon_xl.excel.ahead`); a sheet it does not
-    deliver is read here."""
+    can take longer to read than the tree itself). ``share``: the sheets are read together
+    with a helper process (:mod:`~pohon_xl.excel.ahead`); a sheet it does not deliver is
+    read here."""
     from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 
     path = Path(path)
@@ -89,17 +89,14 @@ def read_raw(path: str | Path, *, contract_only: bool = False,
     try:
         book = open_workbook(path)
         names = worksheet_names(book, contract_only)
-        shared = share.order(level_sheet_names(names)) if share is not None else []
-        read = {s.name: s for s in read_sheets(book, [n for n in names if n not in shared])}
+        read = {}
         if share is not None:
-            mine = {}
+            shared = share.order(names)
             while (index := share.take()) is not None:
                 sheet = read_sheets(book, [shared[index]])[0]
-                mine[sheet.name] = sheet
-            read.update(mine)
-            read.update(share.others(mine))
-            read.update((s.name, s) for s in read_sheets(book, [n for n in names
-                                                                 if n not in read]))
+                read[sheet.name] = sheet
+            read.update(share.others(read))
+        read.update((s.name, s) for s in read_sheets(book, [n for n in names if n not in read]))
     except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
         raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
     raw: RawWorkbook = {name: read[name] for name in names}
