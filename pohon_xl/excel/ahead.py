@@ -61,7 +61,7 @@ class Ahead:
         return self._pid != 0
 
     def share(self) -> SheetShare | None:
-        """The level sheets' reading, shared with the child (None: read them all here)."""
+        """The reading of the sheets, shared with the child (None: read them all here)."""
         return SheetShare(self) if self._pid else None
 
     # -- this process -------------------------------------------------------------------------
@@ -154,8 +154,8 @@ class Ahead:
 
 
 class SheetShare:
-    """What :func:`~pohon_xl.excel.read.read_raw` sees of the helper: which level sheet to
-    read next, and what the helper read."""
+    """What :func:`~pohon_xl.excel.read.read_raw` sees of the helper: which sheet to read
+    next, and what the helper read."""
 
     def __init__(self, ahead: Ahead) -> None:
         self._ahead = ahead
@@ -266,8 +266,8 @@ class _Child:
         _send(self.to_parent, True)
 
     def read(self) -> None:
-        """Take level sheets off the queue and send each as it is read. The queue is filled
-        here: if this fails first, the parent finds it empty and reads them all."""
+        """Take sheets off the queue and send each as it is read. The queue is filled here:
+        if this fails first, the parent finds it empty and reads them all."""
         from pohon_xl.excel.read import open_workbook, read_sheets, worksheet_names
 
         try:
