@@ -92,7 +92,7 @@ def reaped(pids: list[int]) -> bool:
     return True
 
 
-# -- the same file ----------------------------------------------------------------------------------
+# -- the same file ---------------------------------------------------------------------------------
 @needs_fork
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_validasi_written_by_the_helper_is_the_same_file(example, tmp_path, who, helpers):
@@ -225,7 +225,7 @@ def test_small_workbooks_and_no_fork_need_no_helper(src, monkeypatch):
         assert not nowhere.written(src.with_name("x.xlsx"), None)
 
 
-# -- the pieces -------------------------------------------------------------------------------------
+# -- the pieces ------------------------------------------------------------------------------------
 def test_frames_carry_cell_values_and_dates():
     rows = [["ID", "Target 2025", None], ["A.1", 70.5, True],
             ["A.2", datetime.datetime(2025, 1, 31), ""]]

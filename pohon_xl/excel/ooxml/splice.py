@@ -285,49 +285,48 @@ class SplicedSheet:
                     row_puts, row_marks = puts.get(number, {}), marks.get(number, ())
                     wanted += 1
             empty = row_end - content_end == 1  # <row …/>
-            if not right and not row_marks and not empty and covered:
+            # The common row: no marks, no cells of the user's right of ours. Ours go after
+            # its last cell; the row's own bytes are copied in one slice (``</row>`` starts
+            # the next one); ``stale``: its tag without ``spans`` where that hint would
+            # now be wrong.
+            if not right and not row_marks and not empty and covered:  # none of ours yet
                 if not row_puts:
                     continue  # nothing of ours in this row
-                # The common row: none of our cells yet, no marks. Ours go after its last
-                # cell; the row's own bytes are copied in one slice (``</row>`` starts the
-                # next one).
                 if odd:
                     raise Unsupported("attribute quoting")
-                if unspanned is not None:  # the optional hint would now be stale
-                    chunks += (body[pos:start], unspanned, body[content_start:split])
-                else:
-                    chunks.append(body[pos:split])
-                chunks.append(b"".join([row_puts[column] for column in sorted(row_puts)]))
-                pos = content_end
-                continue
-            lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
-            if lowest < scanned_to:  # the scan stopped short of this row's leftmost column
-                right, split = self._right_cells(content_start, content_end, lowest)
-            elif right and right[-1][0] < lowest:  # it went further left than needed
-                keep = 0
-                while right[keep][0] >= lowest:
-                    keep += 1
-                right, split = right[:keep], right[keep][2]
-            if not right and not row_puts and not row_marks:
-                continue  # nothing of ours in this row
-            kept: list[tuple[int, bytes]] = []
-            for column, p, end in reversed(right):
-                cell = body[p:end]
-                if column in columns:
-                    if b"<f" in cell:
-                        if b"shared" in cell:
-                            raise Unsupported("formula in our columns")
-                        self.formula_removed = True
-                else:
-                    kept.append((column, cell))
-            if odd:
-                raise Unsupported("attribute quoting")
-            present = {column for column, _, _ in right}
-            if number == 1:
-                self.header_present = present & columns
-            if not kept and not row_marks and not empty:  # our cells replace the last ones
-                if unspanned is not None and any(column not in present for column in row_puts):
-                    chunks += (body[pos:start], unspanned, body[content_start:split])
+                common, stale = True, unspanned
+            else:
+                lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
+                if lowest < scanned_to:  # the scan stopped short of this row's leftmost column
+                    right, split = self._right_cells(content_start, content_end, lowest)
+                elif right and right[-1][0] < lowest:  # it went further left than needed
+                    keep = 0
+                    while right[keep][0] >= lowest:
+                        keep += 1
+                    right, split = right[:keep], right[keep][2]
+                if not right and not row_puts and not row_marks:
+                    continue  # nothing of ours in this row
+                kept: list[tuple[int, bytes]] = []
+                for column, p, end in reversed(right):
+                    cell = body[p:end]
+                    if column in columns:
+                        if b"<f" in cell:
+                            if b"shared" in cell:
+                                raise Unsupported("formula in our columns")
+                            self.formula_removed = True
+                    else:
+                        kept.append((column, cell))
+                if odd:
+                    raise Unsupported("attribute quoting")
+                present = {column for column, _, _ in right}
+                if number == 1:
+                    self.header_present = present & columns
+                common = not kept and not row_marks and not empty
+                stale = unspanned if common and any(
+                    column not in present for column in row_puts) else None
+            if common:
+                if stale is not None:
+                    chunks += (body[pos:start], stale, body[content_start:split])
                 else:
                     chunks.append(body[pos:split])
                 chunks.append(b"".join([row_puts[column] for column in sorted(row_puts)]))
