@@ -113,6 +113,17 @@ def test_validasi_written_by_the_helper_is_the_same_file(example, tmp_path, who,
 
 
 @needs_fork
+def test_the_helper_writes_in_place_too(src, tmp_path, who):
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(src, copy)
+    process(copy, in_place=True, fork=False)
+    process(src, in_place=True, fork=True)
+    assert (False, "wrote") in who()
+    assert members(src) == members(copy)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([src.name, copy.name, "who.log"])
+
+
+@needs_fork
 def test_turunkan_reads_with_the_helper_and_writes_here(src, tmp_path, who, helpers):
     here = process(src, tmp_path / "here.xlsx", derive=True, fork=False)
     del who()[:]
