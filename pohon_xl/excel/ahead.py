@@ -53,7 +53,7 @@ class Ahead:
         self._reader: threading.Thread | None = None
         if fork is None:
             fork = _large(self.path)
-        if fork and can_fork():
+        if fork and can_fork() and _single_threaded():
             self._start()
 
     @property
@@ -186,6 +186,12 @@ class SheetShare:
         else:
             ahead.close()  # nothing more to do for it
         return found
+
+
+def _single_threaded() -> bool:
+    """No fork from a process running other threads: one of them might hold a lock that the
+    child would then wait on forever (the command line has none when it forks)."""
+    return threading.active_count() == 1
 
 
 def _large(path: Path) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import threading
 import zipfile
 from pathlib import Path
 
@@ -63,6 +64,15 @@ def who(monkeypatch, tmp_path):
         return [(int(pid) == os.getpid(), what) for pid, what in (x.split(" ", 1) for x in found)]
 
     return lines
+
+
+@pytest.fixture(autouse=True)
+def single_threaded(monkeypatch):
+    """The helper forks only from a process without other threads; the test process may
+    have one left idle by another test (Dask's offload thread)."""
+    real = ahead._single_threaded
+    monkeypatch.setattr(ahead, "_single_threaded", lambda: True)
+    return real
 
 
 @pytest.fixture(autouse=True)
@@ -227,9 +237,19 @@ def test_the_command_line_starts_the_helper_for_a_large_workbook(src, tmp_path, 
         process(src, tmp_path / "here.xlsx", fork=False).output)
 
 
-def test_small_workbooks_and_no_fork_need_no_helper(src, monkeypatch):
+def test_small_workbooks_and_no_fork_need_no_helper(src, monkeypatch, single_threaded):
     with ahead.Ahead(src, write=True) as small:
         assert not small.started and small.share() is None
+    monkeypatch.setattr(ahead, "_single_threaded", single_threaded)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:  # another thread might hold a lock the child would wait on: no fork then
+        with ahead.Ahead(src, write=True, fork=True) as threaded:
+            assert not threaded.started
+    finally:
+        release.set()
+        other.join()
     monkeypatch.setattr(ahead, "can_fork", lambda: False)
     with ahead.Ahead(src, write=True, fork=True) as nowhere:
         assert not nowhere.started
