@@ -308,9 +308,10 @@ class ProcessRunner:
         spawn each of these costs about half a second per worker. Spawn otherwise (Windows,
         macOS, a progress bar's thread on a terminal)."""
         import multiprocessing
-        import threading
 
-        safe = sys.platform.startswith("linux") and threading.active_count() == 1
+        from pohon_xl.excel.forked import single_threaded
+
+        safe = sys.platform.startswith("linux") and single_threaded()
         return multiprocessing.get_context("fork" if safe else "spawn")
 
     def _pool(self) -> ProcessPoolExecutor:

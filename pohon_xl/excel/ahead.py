@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from pohon_xl.excel.forked import can_fork
+from pohon_xl.excel.forked import can_fork, fork_child, single_threaded
 from pohon_xl.model import contract as C
 from pohon_xl.model.raw import RawSheet, level_sheet_names
 
@@ -53,7 +53,7 @@ class Ahead:
         self._reader: threading.Thread | None = None
         if fork is None:
             fork = _large(self.path)
-        if fork and can_fork() and _single_threaded():
+        if fork and can_fork() and single_threaded():
             self._start()
 
     @property
@@ -69,16 +69,13 @@ class Ahead:
         from_child, to_parent = os.pipe()
         from_parent, to_child = os.pipe()
         tokens, fill = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into this process's code
-            status = 1
-            try:
-                os.close(from_child)
-                os.close(to_child)
-                _Child(self.path, self.write, to_parent, from_parent, tokens, fill).run()
-                status = 0
-            finally:
-                os._exit(status)
+
+        def helper() -> None:  # in the child
+            os.close(from_child)
+            os.close(to_child)
+            _Child(self.path, self.write, to_parent, from_parent, tokens, fill).run()
+
+        pid = fork_child(helper)
         for fd in (to_parent, from_parent, fill):
             os.close(fd)
         self._pid, self._to_child, self._tokens = pid, to_child, tokens
@@ -186,12 +183,6 @@ class SheetShare:
         else:
             ahead.close()  # nothing more to do for it
         return found
-
-
-def _single_threaded() -> bool:
-    """No fork from a process running other threads: one of them might hold a lock that the
-    child would then wait on forever (the command line has none when it forks)."""
-    return threading.active_count() == 1
 
 
 def _large(path: Path) -> bool:

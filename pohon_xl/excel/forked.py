@@ -24,6 +24,26 @@ def can_fork() -> bool:
     return sys.platform == "linux" and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
+def single_threaded() -> bool:
+    """Whether this process runs no other thread: one might hold a lock that a forked
+    child would then wait on forever."""
+    return threading.active_count() == 1
+
+
+def fork_child(body: Callable[[], object]) -> int:
+    """Fork; the child runs ``body`` and leaves at once (status 0 when it returned, 1 when it
+    raised) without running anything of this process's exit. Returns the child's pid."""
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            body()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
 class Forked(Generic[T]):
     """``work()`` started in a child process; :meth:`result` waits for what it returned.
 
@@ -42,19 +62,15 @@ class Forked(Generic[T]):
 
     def _start(self) -> None:
         read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: build, send, and leave without running this process's exit
-            status = 1
-            try:
-                os.close(read_end)
-                result = self._work()
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-            finally:
-                os._exit(status)
+
+        def build_and_send() -> None:  # in the child
+            os.close(read_end)
+            result = self._work()
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+        self._pid = fork_child(build_and_send)
         os.close(write_end)
-        self._pid = pid
         # Read as it comes: a child blocked on a full pipe would hold its memory meanwhile.
         self._reader = threading.Thread(target=self._drain, args=(read_end,), daemon=True)
         self._reader.start()

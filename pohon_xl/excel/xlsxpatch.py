@@ -74,7 +74,7 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
            apart: Sequence[Callable[[], SheetSpec]], fork: bool,
            prepared: Prepared | None) -> None:
     if prepared is None:
-        prepared = Prepared(Package.open(str(src), Path(src).name), {})
+        prepared = prepare(src, {})
     package = prepared.package
     book = Workbook(package)
     styles = _stylebook(package, book)
@@ -126,7 +126,7 @@ def prepare(src: Path, first_columns: dict[str, int]) -> Prepared:
     needs the tree path is left out."""
     package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
-    sheets = {}
+    sheets: dict[str, SplicedSheet] = {}
     for name, column in first_columns.items():
         entry = book.find(name)
         data = package.raw(entry.part) if entry is not None and entry.part else None

@@ -70,8 +70,8 @@ def who(monkeypatch, tmp_path):
 def single_threaded(monkeypatch):
     """The helper forks only from a process without other threads; the test process may
     have one left idle by another test (Dask's offload thread)."""
-    real = ahead._single_threaded
-    monkeypatch.setattr(ahead, "_single_threaded", lambda: True)
+    real = ahead.single_threaded
+    monkeypatch.setattr(ahead, "single_threaded", lambda: True)
     return real
 
 
@@ -247,7 +247,7 @@ def test_the_command_line_starts_the_helper_for_a_large_workbook(src, tmp_path, 
 def test_small_workbooks_and_no_fork_need_no_helper(src, monkeypatch, single_threaded):
     with ahead.Ahead(src, write=True) as small:
         assert not small.started and small.share() is None
-    monkeypatch.setattr(ahead, "_single_threaded", single_threaded)
+    monkeypatch.setattr(ahead, "single_threaded", single_threaded)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()

@@ -279,7 +279,6 @@ class Package:
             self._deflater.shutdown()
             self._deflater = None
 
-
     def _copyable(self, name: str) -> bool:
         """Whether the part is still as read and deflated in the source: its deflated
         bytes are then copied, not inflated and deflated again."""
@@ -326,15 +325,14 @@ def _read_all(source: BinaryIO | str) -> bytes:
 _PARALLEL_BYTES = 256 * 1024  # parts this large are deflated on worker threads
 
 
-def _deflate(data: bytes) -> bytes:
-    # What zipfile does for a ZIP_DEFLATED member at the default level, in one call.
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+def _deflate(data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> bytes:
+    # What zipfile does for a ZIP_DEFLATED member (at its default level), in one call.
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush()
 
 
 def _pack(data: bytes) -> Packed:
-    compressor = zlib.compressobj(FAST_LEVEL, zlib.DEFLATED, -15)
-    return Packed(compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+    return Packed(_deflate(data, FAST_LEVEL), zlib.crc32(data), len(data))
 
 
 def _deflate_large(parts: list[tuple[str, bytes | None]], infos: dict[str, zipfile.ZipInfo]
