@@ -16,7 +16,6 @@ from pohon_xl import __version__
 from pohon_xl.errors import InputError
 
 EXIT_UNPROCESSABLE = 2
-_ONE_SHOT = False  # set by run(), the console script: the process ends after one command
 
 
 def _fail(message: str) -> None:
@@ -128,27 +127,6 @@ def _common_options(func):
 
 def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
          nomenclature_path: Path | None, derive: bool) -> int:
-    import gc
-
-    from pohon_xl.excel.ahead import Ahead
-
-    # The summary too runs with the cyclic collector paused: re-enabled right after the
-    # run, it would walk every object of the result again while rich is imported (seconds
-    # on a large workbook). From the command line (one workbook, then the process ends) it
-    # stays off: its first pass after the run would walk whatever the run left alive.
-    if _ONE_SHOT:
-        gc.disable()
-    # The helper starts before the parser and the rules are imported: it reads meanwhile.
-    with Ahead(file, write=not derive) as ahead:
-        from pohon_xl.pipeline import paused_gc
-
-        with paused_gc():
-            return _run_paused(file, output, in_place, as_json, nomenclature_path, derive,
-                               ahead)
-
-
-def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
-                nomenclature_path: Path | None, derive: bool, ahead) -> int:
     from pohon_xl.pipeline import process
 
     nomenclature = None
@@ -156,10 +134,7 @@ def _run_paused(file: Path, output: Path | None, in_place: bool, as_json: bool,
         from pohon_xl.nomenclature import load_nomenclature
 
         nomenclature = load_nomenclature(nomenclature_path)
-    from pohon_xl import render
-
-    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature,
-                      ahead=ahead, while_writing=None if as_json else render.prepare_summary)
+    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature)
     if as_json:
         import json
 
@@ -281,12 +256,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    global _ONE_SHOT
-    _ONE_SHOT = True
+    """The console script: one command, then the process ends."""
     code = main()
-    # The process ends here, its files written and closed: skip the interpreter's teardown,
-    # which frees every object and module one by one (0.03 s after a small run, 0.15 s
-    # after a large one) for nothing.
+    # Its files are written and closed: skip the interpreter's teardown, which frees every
+    # object and module one by one (0.03 s after a small run, 0.15 s after a large one).
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -24,15 +24,9 @@ def report_json(outcome: Outcome) -> dict[str, object]:
             _level_name(level): {s.value: c.get(s, 0) for s in Severity}
             for level, c in sorted(outcome.report.by_level().items())
         },
-        "sheet_turunan": [spec.name for spec in outcome.derived],
+        "sheet_turunan": list(outcome.derived),
         "temuan": [f.to_dict() for f in outcome.report.findings],
     }
-
-
-def prepare_summary() -> None:
-    """Import what :func:`print_summary` needs (done while a helper process writes the file)."""
-    import rich.console  # noqa: F401
-    import rich.table  # noqa: F401
 
 
 def print_summary(outcome: Outcome, derive: bool = False) -> None:
@@ -63,6 +57,6 @@ def print_summary(outcome: Outcome, derive: bool = False) -> None:
         console.print(f"… dan {len(report.findings) - FIRST_FINDINGS} temuan lain "
                       f"(lihat sheet {C.LAPORAN}).")
     if derive and outcome.derived:
-        console.print("Sheet turunan: " + ", ".join(spec.name for spec in outcome.derived))
+        console.print("Sheet turunan: " + ", ".join(outcome.derived))
     if outcome.output:
         console.print(f"Hasil ditulis ke: [bold]{outcome.output}[/]")

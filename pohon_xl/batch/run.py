@@ -1,43 +1,34 @@
 """``pohon-xl batch``: check every workbook of an inbox, return each with its findings and a
 reply e-mail, and assemble the consolidated workbook of the whole body.
 
-Two parallel phases over the submissions, with the pure cross-workbook checks in between:
+Two parallel phases over the submissions (:mod:`.jobs`, run by a :mod:`runner <.runners>`),
+with the pure cross-workbook checks in between:
 
-1. :func:`analyse_job` (per file, in a worker): read, validate alone -> the :class:`Plan`
-   and its findings. Only plans come back; raw cells stay in the worker.
-2. :func:`cross_check` on all plans (in the parent).
-3. :func:`finish_job` (per file, in a worker): derive with the file's own and cross
-   findings, write the returned workbook and the reply e-mail; their bytes come back and
-   the parent writes them under OUTDIR (workers never write outside their temp folder, so
-   remote Dask workers need no shared disk).
-4. The consolidated workbook: the merged plan, ``derive_all`` over it, `Rekap`. With a
-   pool it is built by :func:`consolidate_job` in a worker, submitted right after the cross
-   checks (before the phase 3 jobs) with the findings each file has then, so that it runs
-   while the other workers finish the files; its bytes are used only when every file's
-   final findings and `Rekap` row turn out equal to what it was given (the derivations may
-   add findings); otherwise, or when that job fails, the parent builds it, as with
-   ``jobs=1``. The parent writes it under OUTDIR either way.
+1. :func:`~.jobs.analyse_job` per file: read, validate alone -> the :class:`Plan` and its
+   findings.
+2. :func:`~.cross.cross_check` on all plans (here).
+3. :func:`~.jobs.finish_job` per file: derive with the file's own and cross findings, write
+   the returned workbook and the reply e-mail; this process writes their bytes under OUTDIR.
+4. The consolidated workbook: the merged plan, its derived sheets, `Rekap`. With a pool it is
+   built by :func:`~.jobs.consolidate_job` on a worker, submitted right after the cross
+   checks with the findings each file has then, so that it runs while the other workers
+   finish the files; its bytes are used only when every file's final findings and `Rekap`
+   row turn out equal to what it was given (the derivations may add findings); otherwise,
+   or when that job fails, it is built here, as with ``jobs=1``.
 
-Workers are a :class:`ProcessPoolExecutor` (``jobs``), a Dask scheduler (``dask``; the same
-job functions, files sent as bytes), or the parent itself with ``jobs=1``. The outputs do
-not depend on which: results are ordered by item, never by completion, and nothing written
-holds a date or time that is not in the input.
+The outputs do not depend on the runner: results are ordered by item, never by completion,
+and nothing written holds a date or time that is not in the input.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from pohon_xl.core.link import Tree
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
@@ -45,419 +36,25 @@ from pohon_xl.model.plan import Plan, Position
 
 from .cross import Batch, arrange, cross_check, reconsider
 from .inbox import InboxItem, Limits, collect, safe_filename
-from .mail import Reply, build_reply, recipients, valid_address
-from .merge import (
-    DITERIMA,
-    PERLU_PERBAIKAN,
-    REKAP,
-    REKAP_HEADERS,
-    TIDAK_TERBACA,
-    RekapRow,
-    consolidate,
-    identitas_sheet,
-    jabatan_sheet,
-    laporan_sheet,
-    level_sheet,
-    level_statuses,
-    rekap_row,
-    rekap_sheet,
+from .jobs import (
+    Analysed,
+    ConsolidateJob,
+    Finished,
+    FinishJob,
+    Job,
+    analyse_job,
+    consolidate_job,
+    finish_job,
 )
+from .mail import Reply, build_reply, recipients, valid_address
+from .merge import DITERIMA, TIDAK_TERBACA, RekapRow, rekap_row
+from .runners import InlineRunner, Runner, make_runner
 
 RETURNED_DIR = "dikembalikan"
 REPLIES_DIR = "balasan"
 J = TypeVar("J")
-R = TypeVar("R")
-T = TypeVar("T")
 
 
-class Packed(Generic[T]):
-    """A value (a :class:`Plan`) that crosses process boundaries as its pickle.
-
-    Pickled once, in the worker that made it; the parent forwards the same bytes to phase 3
-    and to the consolidation instead of pickling the plan again, and whoever needs the value
-    unpickles it with the cyclic GC paused (with it running, unpickling the plans of a batch
-    takes three to four times as long). Within one process nothing is pickled at all, and to
-    workers forked after :meth:`ProcessRunner.inherit` only a key crosses: they find the
-    value, already unpickled, in the memory they were forked with.
-    """
-
-    __slots__ = ("_value", "_data")
-
-    def __init__(self, value: T) -> None:
-        self._value: T | None = value
-        self._data: bytes | None = None
-
-    @property
-    def value(self) -> T:
-        if self._value is None:
-            from pohon_xl.pipeline import paused_gc
-
-            assert self._data is not None
-            with paused_gc():
-                self._value = pickle.loads(self._data)
-        return self._value
-
-    def __getstate__(self) -> bytes | int:
-        if id(self) in _INHERITED:  # the worker it goes to has it: only its key crosses
-            return id(self)
-        if self._data is None:
-            self._data = pickle.dumps(self._value, pickle.HIGHEST_PROTOCOL)
-        return self._data
-
-    def __setstate__(self, data: bytes | int) -> None:
-        if isinstance(data, int):  # a worker forked after ProcessRunner.inherit()
-            found = _INHERITED[data]
-            self._value, self._data = found._value, found._data
-        else:
-            self._value, self._data = None, data
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or (isinstance(other, Packed) and self.value == other.value)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-# Packed values the workers of the current pool have in their own memory: it was forked after
-# they were registered here (ProcessRunner.inherit), so a job carries only their keys.
-_INHERITED: dict[int, Packed] = {}
-
-
-# --- jobs (module level: pickled by reference into processes and Dask workers) -----------
-@dataclass(frozen=True)
-class Job:
-    index: int
-    name: str  # display name
-    filename: str  # safe unique file name
-    path: str | None = None  # local file (process pool, inline)
-    data: bytes | None = None  # the file's bytes (Dask: workers may be on other machines)
-
-
-@dataclass
-class Analysed:
-    index: int
-    packed: Packed[Plan] | None = None
-    findings: list[Finding] = field(default_factory=list)
-    problem: str = ""
-
-    @property
-    def plan(self) -> Plan | None:
-        return self.packed.value if self.packed is not None else None
-
-
-@dataclass(frozen=True)
-class FinishJob(Job):
-    plan: Packed[Plan] | None = None
-    findings: tuple[Finding, ...] = ()  # its own and the cross-workbook findings
-    reply: Reply | None = None
-    superiors: tuple[Position, ...] = ()  # positions of other workbooks its heads report to
-
-
-@dataclass
-class Finished:
-    index: int
-    findings: list[Finding] = field(default_factory=list)  # final, derivation findings too
-    workbook: bytes | None = None
-    email: bytes | None = None
-    derived: list[str] = field(default_factory=list)
-    problem: str = ""
-
-
-def _materialise(job: Job, folder: Path) -> Path:
-    """The job's workbook as a file named like the submission (messages quote the name)."""
-    target = folder / job.filename
-    if job.data is not None:
-        target.write_bytes(job.data)
-    else:
-        assert job.path is not None
-        target.write_bytes(Path(job.path).read_bytes())
-    return target
-
-
-def _problem_text(job: Job, message: str) -> str:
-    prefix = f"{job.filename}: "
-    return f"{job.name}: {message[len(prefix):]}" if message.startswith(prefix) else message
-
-
-def analyse_job(job: Job) -> Analysed:
-    """Phase 1 in a worker: read and validate one workbook alone."""
-    from pohon_xl.pipeline import analyse
-
-    try:
-        with tempfile.TemporaryDirectory(prefix="pohon-xl-") as tmp:
-            outcome = analyse(_materialise(job, Path(tmp)))
-    except InputError as exc:
-        return Analysed(job.index, problem=_problem_text(job, str(exc)))
-    except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
-        return Analysed(job.index, problem=f"{job.name}: galat tak terduga saat membaca "
-                                           f"({type(exc).__name__}: {exc})")
-    plan = outcome.plan
-    plan.source = job.name
-    findings = [replace(f, source=job.name) for f in outcome.report.findings]
-    return Analysed(job.index, Packed(plan), findings)
-
-
-def finish_job(job: FinishJob) -> Finished:
-    """Phase 3 in a worker: derive, write the returned workbook, compose the reply."""
-    from pohon_xl.pipeline import paused_gc
-
-    with paused_gc():
-        return _finish_job(job)
-
-
-def _finish_job(job: FinishJob) -> Finished:
-    from pohon_xl.core.annotate import validation_edits
-    from pohon_xl.core.derive.run import derive_all
-    from pohon_xl.excel.write import write_workbook
-
-    assert job.plan is not None and job.reply is not None
-    plan = job.plan.value
-    try:
-        report = Report(list(job.findings))
-        # The PK of the head of an office names the Kepala Daerah of the body-level workbook
-        # as pihak kedua: derive with those positions known (the sheets stay untouched).
-        context = plan.model_copy(update={"positions": plan.positions + list(job.superiors)})
-        derived, extra = derive_all(context, Tree(context.nodes, context.positions), report)
-        if extra:
-            report = Report(report.findings + [replace(f, source=job.name) for f in extra])
-        edits = validation_edits(plan, report)
-        edits.sheets.extend(derived)
-        with tempfile.TemporaryDirectory(prefix="pohon-xl-") as tmp:
-            source = _materialise(job, Path(tmp))
-            target = Path(tmp) / "hasil" / job.filename
-            target.parent.mkdir()
-            write_workbook(source, target, edits)
-            workbook = target.read_bytes()
-    except InputError as exc:
-        return Finished(job.index, list(job.findings), problem=_problem_text(job, str(exc)))
-    except Exception as exc:  # noqa: BLE001
-        return Finished(job.index, list(job.findings),
-                        problem=f"{job.name}: galat tak terduga saat menulis hasil "
-                                f"({type(exc).__name__}: {exc})")
-    status = PERLU_PERBAIKAN if report.has_errors else DITERIMA
-    email = build_reply(replace(job.reply, status=status), report.findings, workbook)
-    return Finished(job.index, report.findings, workbook, email, [s.name for s in derived])
-
-
-@dataclass(frozen=True)
-class ConsolidateJob:
-    """Everything the consolidated workbook is made of (a pure function of these)."""
-
-    index: int  # -1: not a submission
-    name: str  # the workbook's file name
-    rows: tuple[RekapRow, ...]
-    findings: tuple[Finding, ...]  # every file's findings, in item order
-    general: tuple[Finding, ...]
-    plans: tuple[Packed[Plan], ...]
-    instansi: str
-
-
-def consolidate_job(job: ConsolidateJob) -> bytes:
-    """Phase 4 in a worker: the consolidated workbook's bytes."""
-    from pohon_xl.pipeline import paused_gc
-
-    from .xlsx import render_new
-
-    with paused_gc():
-        sheets, title, charts = _consolidated_sheets(job)
-        return render_new(job.name, sheets, title=title, charts=charts)
-
-
-# --- runners -------------------------------------------------------------------------------
-class Runner(Protocol):
-    def map(self, fn: Callable[[J], R], jobs: list[J], crashed: Callable[[J, str], R]
-            ) -> Iterator[R]: ...
-
-    def start(self, fn: Callable[[J], R], job: J) -> Callable[[], R] | None:
-        """Run ``fn(job)`` alongside the next ``map``; None when it runs nowhere but here."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class InlineRunner:
-    """``--jobs 1``: everything in this process, in order."""
-
-    def map(self, fn, jobs, crashed):
-        for job in jobs:
-            yield fn(job)
-
-    def start(self, fn, job):
-        return None
-
-    def close(self) -> None:
-        pass
-
-
-class ProcessRunner:
-    """A process pool; at most ``2 × workers`` jobs in flight, so memory stays bounded.
-
-    A worker that dies (a crash in a reader, the OOM killer) breaks the pool; the jobs that
-    were not finished then run one by one, each in a fresh one-worker pool, so that only
-    the culprit is reported and the others still complete.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-
-    @property
-    def context(self):
-        """Fork where the platform has it and this process runs no other thread (a thread
-        might hold a lock that the child then waits on forever): a forked worker starts at
-        once, its modules already imported, and exits without tearing its heap down; under
-        spawn each of these costs about half a second per worker. Spawn otherwise (Windows,
-        macOS, a progress bar's thread on a terminal)."""
-        import multiprocessing
-
-        from pohon_xl.excel.forked import single_threaded
-
-        safe = sys.platform.startswith("linux") and single_threaded()
-        return multiprocessing.get_context("fork" if safe else "spawn")
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=self.context)
-        return self.pool
-
-    def map(self, fn, jobs, crashed):
-        pending = iter(jobs)
-        running: dict[Future, object] = {}
-        leftover: list = []
-
-        def fill() -> bool:
-            """False when the pool is broken (a job started with :meth:`start` may break it
-            while no job of this map is running)."""
-            while len(running) < 2 * self.workers:
-                job = next(pending, None)
-                if job is None:
-                    return True
-                try:
-                    running[self._pool().submit(fn, job)] = job
-                except BrokenProcessPool:
-                    leftover.append(job)
-                    return False
-            return True
-
-        broken = not fill()
-        while running and not broken:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: running[f].index):
-                job = running.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    leftover.append(job)
-            if not broken:
-                broken = not fill()
-        if broken:
-            leftover += list(running.values()) + list(pending)
-            running.clear()
-            self.close()
-        for job in sorted(leftover, key=lambda j: j.index):
-            with ProcessPoolExecutor(1, mp_context=self.context) as single:
-                try:
-                    yield single.submit(fn, job).result()
-                except BrokenProcessPool:
-                    yield crashed(job, "proses pemeriksa berhenti mendadak (berkas mungkin "
-                                       "rusak atau terlalu besar)")
-
-    def start(self, fn, job):
-        """Submitted ahead of the next ``map``'s jobs, so a worker takes it first. Should a
-        worker die, it breaks like those jobs; its result() then raises and the caller
-        does the work itself."""
-        try:
-            return self._pool().submit(fn, job).result
-        except BrokenProcessPool:
-            return None
-
-    def inherit(self, values: list[Packed]) -> None:
-        """Let the next jobs' ``values`` reach the workers through fork instead of pickle
-        (every plan, once more to the consolidation and once per file: a quarter of a
-        second for 50 offices): the pool is forked again, after they are registered. Where
-        workers are spawned, nothing changes."""
-        self.close()
-        if self.context.get_start_method() == "fork":
-            _INHERITED.update((id(value), value) for value in values)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
-        _INHERITED.clear()
-
-
-class DaskRunner:
-    """The same job functions on a Dask distributed scheduler; files travel as bytes."""
-
-    def __init__(self, address: str) -> None:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise InputError('--dask memerlukan paket dask[distributed]: pip install '
-                             '"dask[distributed]"') from None
-        try:
-            self.client = Client(address, timeout="10s")
-        except Exception as exc:  # noqa: BLE001 - any connection failure is a bad argument
-            raise InputError(f"tidak dapat terhubung ke penjadwal Dask {address} "
-                             f"({type(exc).__name__}: {exc})") from None
-        threads = sum(self.client.nthreads().values()) or 1
-        self.window = max(4, 2 * threads)
-
-    def map(self, fn, jobs, crashed):
-        from distributed import as_completed
-
-        pending = iter(jobs)
-        by_key: dict[str, object] = {}
-        stream = as_completed()
-
-        def submit() -> bool:
-            job = next(pending, None)
-            if job is None:
-                return False
-            if job.path is not None and job.data is None:
-                job = replace(job, data=Path(job.path).read_bytes(), path=None)
-            future = self.client.submit(fn, job, pure=False)
-            by_key[future.key] = job
-            stream.add(future)
-            return True
-
-        for _ in range(self.window):
-            if not submit():
-                break
-        for future in stream:
-            job = by_key.pop(future.key)
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a killed worker, a lost task
-                result = crashed(job, f"pekerja Dask gagal ({type(exc).__name__}: {exc})")
-            future.release()
-            yield result
-            submit()
-
-    def start(self, fn, job):
-        future = self.client.submit(fn, job, pure=False)
-
-        def result():
-            try:
-                return future.result()
-            finally:
-                future.release()
-
-        return result
-
-    def close(self) -> None:
-        self.client.close()
-
-
-def make_runner(jobs: int | None, dask: str | None, count: int) -> Runner:
-    if dask:
-        return DaskRunner(dask)
-    workers = min(jobs or os.cpu_count() or 1, max(count, 1))
-    return InlineRunner() if workers <= 1 else ProcessRunner(workers)
-
-
-# --- the batch -----------------------------------------------------------------------------
 class Progress(Protocol):
     def phase(self, description: str, total: int) -> None: ...
 
@@ -580,25 +177,19 @@ class _Batch:
         self.planner = self.instansi = ""
 
     def run(self, usable: list[int], skipped: list[str]) -> BatchResult:
-        from pohon_xl.pipeline import paused_gc
-
         self.analyse(usable)
-        # Workers wait for this part: without automatic collections walking every plan
-        # again (they hold no cycles worth collecting).
-        with paused_gc():
-            plans = [p for i in sorted(self.analysed)
-                     if (p := self.analysed[i].plan) is not None]
-            cross = cross_check(plans)
-            batch = arrange(plans)
-            if batch.body is not None:
-                self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
-            first = batch.body or (plans[0] if plans else Plan())
-            self.instansi = first.identity.text(C.KEY_INSTANSI)
-            general = [f for f in cross if not f.source]
-            finish_jobs = self.finish_jobs(batch, cross)
-            guess = self.consolidate_job(finish_jobs, general)
-        if isinstance(self.runner, ProcessRunner):
-            self.runner.inherit(list(guess.plans))
+        plans = [p for i in sorted(self.analysed) if (p := self.analysed[i].plan) is not None]
+        cross = cross_check(plans)
+        batch = arrange(plans)
+        if batch.body is not None:
+            self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
+        first = batch.body or (plans[0] if plans else Plan())
+        self.instansi = first.identity.text(C.KEY_INSTANSI)
+        general = [f for f in cross if not f.source]
+        finish_jobs = self.finish_jobs(batch, cross)
+        # The consolidation starts on a worker now, with the findings each file has so far,
+        # while the others finish the files; it is used only if nothing changed meanwhile.
+        guess = self.consolidate_job(finish_jobs, general)
         early = self.runner.start(consolidate_job, guess)
         self.finish(finish_jobs)
         files = self.results()
@@ -750,36 +341,3 @@ def _rows(plan: Plan | None) -> int:
 def _consolidated_bytes(job: ConsolidateJob) -> bytes:
     """The consolidated workbook, built here (``jobs=1``, or when the early one is unusable)."""
     return consolidate_job(job)
-
-
-def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
-    from pohon_xl.core.derive.run import derive_all
-
-    from .xlsx import BarChart
-
-    plans = [p.value for p in job.plans]
-    batch = arrange(plans)
-    cons = consolidate(batch)
-    by_source = {p.source: p for p in plans}
-    all_findings = list(job.findings)
-    report = cons.report(all_findings, by_source)
-    derived = []
-    if plans:
-        derived, _extra = derive_all(cons.plan, Tree(cons.plan.nodes, cons.plan.positions),
-                                     report)
-        # _extra: the derivation's own findings on the merged tree repeat what each office's
-        # returned workbook already lists; the consolidated report keeps the offices' lists.
-    rows = list(job.rows)
-    general = list(job.general)
-    sheets = [rekap_sheet(rows, general), identitas_sheet(cons, batch), jabatan_sheet(cons)]
-    statuses = level_statuses(cons, report)
-    sheets += [level_sheet(cons, spec, report, statuses) for spec in C.LEVELS]
-    sheets.append(laporan_sheet(general + all_findings, cons, by_source))
-    sheets += derived
-    chart = BarChart(
-        sheet=REKAP, title="Temuan per perangkat daerah",
-        categories_column=REKAP_HEADERS.index("Berkas") + 1,
-        series_columns=((6, "C00000"), (7, "FFC000"), (8, "5B9BD5")),
-        first_row=2, last_row=len(rows) + 1, anchor="L2",
-    )
-    return sheets, f"Konsolidasi pohon kinerja {job.instansi}".strip(), [chart]

@@ -28,7 +28,6 @@ entry points only, and nothing here imports pandas, openpyxl or lxml.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -43,7 +42,7 @@ from pohon_xl.errors import InputError
 from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.parse import RawSheet, RawWorkbook, is_contract_workbook, parse_workbook
+from pohon_xl.model.parse import RawSheet, RawWorkbook
 from pohon_xl.sheets import (
     POHON_STYLES, SheetSpec, WorkbookEdits, column_letter, group_marks,
 )
@@ -127,41 +126,14 @@ class LiveRun:
 
 def compute(raw: RawWorkbook, source: str = "", *, derive: bool = False,
             nomenclature: dict[str, str] | None = None) -> LiveRun:
-    """The CLI's core on tables already read: parse, validate, (derive), describe the edits.
+    """The CLI's core on tables already read: the one run of a workbook
+    (:func:`~pohon_xl.core.run.run_workbook`), every edit described, nothing written."""
+    from pohon_xl.core.derive.registry import DERIVED_SHEETS
+    from pohon_xl.core.run import run_workbook
 
-    The cyclic garbage collector is paused meanwhile, as the CLI's pipeline does: a run makes
-    hundreds of thousands of short-lived objects without cycles worth collecting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute(raw, source, derive, nomenclature)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _compute(raw: RawWorkbook, source: str, derive: bool,
-             nomenclature: dict[str, str] | None) -> LiveRun:
-    from pohon_xl.core.annotate import validation_edits
-    from pohon_xl.core.validate import validate
-
-    if not is_contract_workbook(raw):
-        raise InputError(
-            "Workbook ini bukan workbook pohon kinerja: tidak ada sheet Identitas atau "
-            "L1_Sasaran_Daerah … L6_RHK_Individu. Mulailah dari templat (pohon-xl template).")
-    plan = parse_workbook(raw, source=source)
-    report, tree = validate(plan, nomenclature)
-    derived: list[SheetSpec] = []
-    if derive:
-        from pohon_xl.core.derive.run import derive_all
-
-        derived, extra = derive_all(plan, tree, report)
-        if extra:
-            report = Report(report.findings + extra)
-    edits = validation_edits(plan, report)
-    edits.sheets.extend(derived)
-    return LiveRun(report, edits, derive, [spec.name for spec in derived])
+    run = run_workbook(raw, source, derive=derive, nomenclature=nomenclature)
+    edits = run.all_edits()
+    return LiveRun(run.report, edits, derive, [n for n in DERIVED_SHEETS if n in run.derived])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -870,13 +842,7 @@ def _run(derive: bool, book: Any = None) -> LiveRun | None:
 
     book = book if book is not None else xw.Book.caller()
     app = book.app
-    enabled = gc.isenabled()
-    gc.disable()  # see compute(); for the whole press, planning and writing included
-    try:
-        return _press(book, app, derive)
-    finally:
-        if enabled:
-            gc.enable()
+    return _press(book, app, derive)
 
 
 def _press(book: Any, app: Any, derive: bool) -> LiveRun | None:

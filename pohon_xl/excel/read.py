@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pohon_xl.errors import InputError
 from pohon_xl.model.raw import (
     RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
 )
-
-if TYPE_CHECKING:
-    from pohon_xl.excel.ahead import SheetShare
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -73,15 +69,12 @@ def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
-def read_raw(path: str | Path, *, contract_only: bool = False,
-             share: SheetShare | None = None) -> RawWorkbook:
+def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
     """Every worksheet's values from A1 (an empty cell reads as ""), with merged ranges;
     raises InputError if unreadable.
 
     ``contract_only``: just the sheets the parser reads (a previous run's derived sheets
-    can take longer to read than the tree itself). ``share``: the sheets are read together
-    with a helper process (:mod:`~pohon_xl.excel.ahead`); a sheet it does not deliver is
-    read here."""
+    can take longer to read than the tree itself)."""
     from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 
     path = Path(path)
@@ -89,22 +82,14 @@ def read_raw(path: str | Path, *, contract_only: bool = False,
     try:
         book = open_workbook(path)
         names = worksheet_names(book, contract_only)
-        read = {}
-        if share is not None:
-            shared = share.order(names)
-            while (index := share.take()) is not None:
-                sheet = read_sheets(book, [shared[index]])[0]
-                read[sheet.name] = sheet
-            read.update(share.others(read))
-        read.update((s.name, s) for s in read_sheets(book, [n for n in names if n not in read]))
+        read = {sheet.name: sheet for sheet in read_sheets(book, names)}
     except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
         raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
     raw: RawWorkbook = {name: read[name] for name in names}
     if not is_contract_workbook(raw):
-        raise InputError(
-            f"{path.name}: bukan workbook pohon kinerja (tidak ada sheet Identitas atau "
-            "L1_Sasaran_Daerah … L6_RHK_Individu); mulai dari `pohon-xl template`."
-        )
+        from pohon_xl.core.run import not_a_contract_workbook
+
+        raise not_a_contract_workbook(path.name)
     return raw
 
 

@@ -32,16 +32,12 @@ class ZipPatchWriter:
 
 
 def write_workbook(src: Path, dst: Path, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-                   derived: Iterable[SheetSpec] = (), order: Sequence[str] = (),
-                   apart: Sequence[Callable[[], SheetSpec]] = (), fork: bool = False,
-                   prepared: xlsxpatch.Prepared | None = None) -> None:
+                   derived: Iterable[SheetSpec] = (), order: Sequence[str] = ()) -> None:
     """Apply ``edits`` to the workbook ``src`` and write ``dst`` (which may be ``src``).
 
     ``derived``: more new sheets after ``edits.sheets`` (in ``order`` of their names),
     written one at a time as the iterable hands them out; ``edits`` may then be a function,
-    called after the last one; ``apart``: independent builds of more sheets, with ``fork``
-    built in a child process meanwhile; ``prepared``: what :func:`~pohon_xl.excel.xlsxpatch.
-    prepare` did ahead for ``src`` (see :func:`pohon_xl.excel.xlsxpatch.patch`).
+    called after the last one.
 
     The result is written to a temporary file beside ``dst`` and moved over it only when
     complete, so a failure leaves ``dst`` as it was. Raises ``InputError`` for workbooks that
@@ -60,7 +56,7 @@ def write_workbook(src: Path, dst: Path, edits: WorkbookEdits | Callable[[], Wor
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as out:
-            xlsxpatch.patch(src, out, edits, derived, order, apart, fork, prepared)
+            xlsxpatch.patch(src, out, edits, derived, order)
             out.flush()
             os.fsync(out.fileno())
         _copy_mode(dst if dst.exists() else None, temp)

@@ -6,16 +6,13 @@ workbook lists); every other part — images, charts, shapes, VBA — is copied 
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from pohon_xl.errors import InputError
-from pohon_xl.excel.forked import Forked
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
@@ -31,9 +28,7 @@ from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.model.contract import CATATAN, STATUS
-from pohon_xl.sheets import (
-    STYLE_NAMES, CellMark, RowStatus, SheetSpec, WorkbookEdits, group_marks,
-)
+from pohon_xl.sheets import CellMark, RowStatus, SheetSpec, WorkbookEdits, group_marks
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
@@ -44,62 +39,26 @@ FAST_SPLICE = True
 
 
 def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-          derived: Iterable[SheetSpec] = (), order: Sequence[str] = (),
-          apart: Sequence[Callable[[], SheetSpec]] = (), fork: bool = False,
-          prepared: Prepared | None = None) -> None:
+          derived: Iterable[SheetSpec] = (), order: Sequence[str] = ()) -> None:
     """Write ``src`` with ``edits`` applied to ``target``.
 
     ``derived`` are more new sheets, placed after ``edits.sheets`` (in the order of their
     names in ``order``, else as handed out): each is rendered and deflated as soon as the
     iterable hands it out, and dropped before the next is asked for, so a large run never
-    holds them all. ``apart`` builds more of them independently of the rest: with ``fork``
-    they are built and rendered in one child process meanwhile (:mod:`~pohon_xl.excel.
-    forked`; the file is the same either way). ``edits`` may be a function called once
-    ``derived`` is exhausted (when the derivations' findings are known). ``prepared``: what
-    :func:`prepare` did ahead for this ``src``.
+    holds them all. ``edits`` may be a function called once ``derived`` is exhausted (when
+    the derivations' findings are known).
     """
-    # Tens of thousands of short-lived objects trigger the cyclic GC again and again, which
-    # walks every live lxml proxy; nothing here makes cycles, so pause it for the run.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _patch(src, target, edits, derived, order, apart, fork, prepared)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-           derived: Iterable[SheetSpec], order: Sequence[str],
-           apart: Sequence[Callable[[], SheetSpec]], fork: bool,
-           prepared: Prepared | None) -> None:
-    if prepared is None:
-        prepared = prepare(src, {})
-    package = prepared.package
+    package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
     styles = _stylebook(package, book)
     state = load_state(package, book.part)
     state.clones = {c: (base, rgb) for c, (base, rgb) in state.clones.items()
                     if styles.is_clone(c, base, rgb)}
-    if apart:
-        # Every look a derived sheet may use, in one fixed order, before any is rendered:
-        # a sheet rendered in another process then finds the same style indexes, and the
-        # file does not depend on which process rendered what.
-        for name in STYLE_NAMES:
-            styles.named(name)
-    background = Forked(partial(_render_apart, apart, styles), fork=fork and bool(apart))
     rendered = _render_all(derived, styles.named)
     if callable(edits):
         edits = edits()
-    patcher = _Patcher(package, book, styles, state, edits, rendered, prepared.sheets)
-    # The input sheets are patched while the child may still be rendering. Their marks may
-    # add styles (fills): a sheet built apart uses none of them, its looks were registered.
-    patcher.input_sheets(also_new=order)
-    if apart:
-        sheets, complete = background.result()
-        if not complete and background.from_child:
-            sheets = _render_all((build() for build in apart), styles.named)
-        rendered += sheets
+    patcher = _Patcher(package, book, styles, state, edits, rendered)
+    patcher.input_sheets()
     rank = {name: index for index, name in enumerate(order)}
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
     patcher.new_sheets()
@@ -109,36 +68,6 @@ def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Work
         package.touch(styles.part)
     save_state(package, book.part, state)
     package.save(target)
-
-
-@dataclass
-class Prepared:
-    """A workbook opened, and some of its sheets' rows found, before the edits are known."""
-
-    package: Package
-    sheets: dict[str, SplicedSheet]  # part -> the sheet, scanned
-
-
-def prepare(src: Path, first_columns: dict[str, int]) -> Prepared:
-    """Open ``src`` and scan the rows of the sheets of ``first_columns`` (sheet name -> the
-    first column the edits are expected to write there; any guess gives the same file,
-    :meth:`SplicedSheet.scan`): the part of :func:`patch` that needs no edits. A sheet that
-    needs the tree path is left out."""
-    package = Package.open(str(src), Path(src).name)
-    book = Workbook(package)
-    sheets: dict[str, SplicedSheet] = {}
-    for name, column in first_columns.items():
-        entry = book.find(name)
-        data = package.raw(entry.part) if entry is not None and entry.part else None
-        if data is None:
-            continue
-        try:
-            sheet = SplicedSheet(data)
-            sheet.scan(column)
-        except Unsupported:
-            continue
-        sheets[entry.part] = sheet
-    return Prepared(package, sheets)
 
 
 @dataclass(frozen=True)
@@ -152,15 +81,6 @@ class _Rendered:
     @classmethod
     def of(cls, spec: SheetSpec, style: Callable[[str], int]) -> _Rendered:
         return cls(spec.name, deflate_chunks(sheet_chunks(spec, style)), defined_names(spec))
-
-
-def _render_apart(builds: Sequence[Callable[[], SheetSpec]], styles: StyleBook
-                  ) -> tuple[list[_Rendered], bool]:
-    """Each build rendered, and whether they needed no style that was not registered yet
-    (in a child process a new one would be lost: the sheets are then rendered again here)."""
-    count = styles.xf_count
-    sheets = _render_all((build() for build in builds), styles.named)
-    return sheets, styles.xf_count == count
 
 
 def _render_all(specs: Iterable[SheetSpec], style: Callable[[str], int]) -> list[_Rendered]:
@@ -187,24 +107,20 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
 
 class _Patcher:
     def __init__(self, package: Package, book: Workbook, styles: StyleBook, state: MarkState,
-                 edits: WorkbookEdits, rendered: list[_Rendered],
-                 scanned: dict[str, SplicedSheet]) -> None:
+                 edits: WorkbookEdits, rendered: list[_Rendered]) -> None:
         self.package, self.book, self.styles, self.state, self.edits = (
             package, book, styles, state, edits)
         self.rendered = rendered
-        self.scanned = scanned
         self.stale_calc_chain = False
         self._blocks: set[int] | None = None
         self._names: dict[str, str] = {}
 
     # -- input sheets ---------------------------------------------------------------------
-    def input_sheets(self, also_new: Iterable[str] = ()) -> None:
-        """Statuses, marks and notes on the input sheets. ``also_new``: names of new sheets
-        not rendered yet (these replace any input sheet of that name too)."""
+    def input_sheets(self) -> None:
+        """Statuses, marks and notes on the input sheets."""
         edits = self.edits
         name = self._actual_name  # edits may spell a sheet in another case
         replaced = {spec.name.casefold() for spec in [*edits.sheets, *self.rendered]}
-        replaced |= {new.casefold() for new in also_new}
         columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
         statuses: dict[str, list[RowStatus]] = defaultdict(list)
         marks: dict[str, list[CellMark]] = defaultdict(list)
@@ -274,12 +190,10 @@ class _Patcher:
         data = self.package.raw(entry.part)
         if data is None:
             return False
-        sheet = self.scanned.pop(entry.part, None)
-        if sheet is None:
-            try:
-                sheet = SplicedSheet(data)
-            except Unsupported:
-                return False
+        try:
+            sheet = SplicedSheet(data)
+        except Unsupported:
+            return False
         if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
             sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
         status_col, note_col = columns

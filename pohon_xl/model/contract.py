@@ -133,7 +133,7 @@ PK = "PK"
 MATRIKS = "Matriks_Cascading"
 RINGKASAN = "Ringkasan"
 POHON = "Pohon"  # the tree drawn with cells (an addition to contract version 1)
-DERIVED_SHEETS = (PK, PROGRAM, KEGIATAN, SUBKEGIATAN, SKP, MATRIKS, RINGKASAN, POHON)
+# The derived sheets' order and builders: pohon_xl.core.derive.registry.
 
 
 def target_header(year: int) -> str:

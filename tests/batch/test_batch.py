@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 
 import pohon_xl.batch.run as batch_run
-from pohon_xl.batch.run import InlineRunner, run_batch
+from pohon_xl.batch.run import run_batch
+from pohon_xl.batch.runners import InlineRunner
 from pohon_xl.cli import main
 from pohon_xl.findings import Severity
 from pohon_xl.model import contract as C

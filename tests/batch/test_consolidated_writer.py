@@ -7,13 +7,14 @@ from __future__ import annotations
 import pickle
 import shutil
 import subprocess
-import threading
 
 import openpyxl
 import pytest
 
-import pohon_xl.batch.run as batch_run
-from pohon_xl.batch.run import InlineRunner, Job, Packed, ProcessRunner, _Batch, run_batch
+import pohon_xl.batch.jobs as batch_jobs
+from pohon_xl.batch.jobs import Job, Packed
+from pohon_xl.batch.run import _Batch, run_batch
+from pohon_xl.batch.runners import InlineRunner, ProcessRunner
 from pohon_xl.batch.xlsx import _write_xlsxwriter, write_new
 from pohon_xl.model.plan import Plan
 from pohon_xl.sheets import Cell, SheetSpec
@@ -26,14 +27,14 @@ def consolidation(tmp_path_factory):
     root = tmp_path_factory.mktemp("konsolidasi")
     inbox = build_inbox(root / "kotak", root / "bahan")
     made = []
-    original = batch_run._consolidated_sheets
+    original = batch_jobs._consolidated_sheets
 
     def keep(job):
         made.append(original(job))
         return made[-1]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(batch_run, "_consolidated_sheets", keep)
+        patch.setattr(batch_jobs, "_consolidated_sheets", keep)
         result = run_batch(inbox, root / "hasil", jobs=1)
     sheets, title, charts = made[-1]
     return {"root": root, "path": result.consolidated, "sheets": sheets, "title": title,
@@ -147,21 +148,6 @@ def test_a_packed_plan_is_pickled_once_and_forwarded_as_is():
     assert forwarded.value == plan and forwarded == received
 
 
-def test_workers_fork_only_without_other_threads():
-    runner = ProcessRunner(2)
-    expected = "fork" if threading.active_count() == 1 and \
-        __import__("sys").platform.startswith("linux") else "spawn"
-    assert runner.context.get_start_method() == expected
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        assert runner.context.get_start_method() == "spawn"
-    finally:
-        stop.set()
-        thread.join()
-
-
 def test_workers_take_the_largest_jobs_first():
     jobs = [Job(i, f"B{i}.xlsx", f"B{i}.xlsx") for i in range(4)]
     sizes = {0: 5, 1: 20, 2: 5, 3: 9}
@@ -173,10 +159,7 @@ def test_workers_take_the_largest_jobs_first():
 
 def test_spawned_workers_write_the_same_bytes(consolidation, tmp_path, monkeypatch):
     """Windows and macOS spawn their workers: plans then travel by pickle all the same."""
-    import multiprocessing
-
-    monkeypatch.setattr(ProcessRunner, "context",
-                        property(lambda self: multiprocessing.get_context("spawn")))
+    monkeypatch.setattr(ProcessRunner, "start_method", "spawn")
     inbox = consolidation["root"] / "kotak"
     run_batch(inbox, tmp_path / "spawn", jobs=2)
     inline = consolidation["path"].parent

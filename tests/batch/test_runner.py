@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pickle
-import threading
-from operator import attrgetter
-
 import pytest
 
-from pohon_xl.batch.run import InlineRunner, Job, Packed, ProcessRunner, make_runner
+from pohon_xl.batch.jobs import Job
+from pohon_xl.batch.runners import InlineRunner, ProcessRunner, make_runner
 from tests.batch.builders import crash_on_two
 
 
@@ -43,26 +40,3 @@ def test_one_job_or_one_file_runs_inline():
     assert isinstance(make_runner(8, None, 1), InlineRunner)
     runner = make_runner(2, None, 10)
     assert isinstance(runner, ProcessRunner) and runner.workers == 2
-
-
-def test_inherited_values_reach_forked_workers_as_keys(monkeypatch):
-    big = Packed(list(range(50_000)))
-    whole = len(pickle.dumps(big))
-    runner = ProcessRunner(2)
-    forking = runner.context.get_start_method() == "fork"  # Linux, no other thread
-    try:
-        assert runner.start(len, [1, 2])() == 2  # a pool forked before (phase 1)
-        runner.inherit([big])
-        if forking:  # the pool was forked again, after the registration
-            assert len(pickle.dumps(big)) < 100  # only its key crosses
-        assert runner.start(attrgetter("value"), big)() == list(range(50_000))
-    finally:
-        runner.close()
-    assert len(pickle.dumps(big)) == whole  # after the batch: pickled whole again
-    # Spawned workers have none of this process's memory: values are pickled whole.
-    monkeypatch.setattr(threading, "active_count", lambda: 2)
-    spawned = ProcessRunner(2)
-    spawned.inherit([big])
-    assert spawned.context.get_start_method() == "spawn"
-    assert len(pickle.dumps(big)) == whole
-    spawned.close()

@@ -12,14 +12,13 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pohon_xl.core.annotate import validation_edits
-from pohon_xl.core.derive.run import BUILD_ORDER, Derivations, derive_all
+from pohon_xl.core.derive.registry import DERIVED_SHEETS, REGISTRY
+from pohon_xl.core.derive.run import Derivations, derive_all
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.newsheet import render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.package import Package, deflate_chunks
 from pohon_xl.excel.write import write_workbook
-from pohon_xl.model import contract as C
-from pohon_xl.pipeline import analyse, process
+from pohon_xl.pipeline import analyse, process, read_run
 from pohon_xl.sheets import Cell, SheetSpec
 from tests.excel.workbooks import assert_consistent_package, simple_xlsx
 
@@ -60,13 +59,12 @@ def test_streamed_turunkan_same_as_all_sheets_at_the_end(example, tmp_path):
     outcome = process(src, streamed, derive=True)
 
     whole = tmp_path / "whole.xlsx"
-    held = analyse(src, derive=True)
-    edits = validation_edits(held.plan, held.report)
-    edits.sheets.extend(held.derived)
+    held = read_run(src, derive=True)
+    edits = held.all_edits()
     write_workbook(src, whole, edits)
 
     assert_consistent_package(streamed)
-    assert [s.name for s in outcome.derived] == [s.name for s in held.derived]
+    assert outcome.derived == [s.name for s in edits.sheets[1:]] == list(DERIVED_SHEETS)
     assert outcome.report.findings == held.report.findings
     assert looks(streamed) == looks(whole)
     # and once more on its own output (our marks and replaced sheets are recognised)
@@ -81,8 +79,7 @@ def test_derivations_one_at_a_time_same_as_derive_all():
     derivations = Derivations(plan_outcome.plan, plan_outcome.tree, plan_outcome.report)
     assert derivations.findings is None
     built = list(derivations)
-    assert [s.name for s in built] == list(BUILD_ORDER)
-    assert sorted(BUILD_ORDER) == sorted(C.DERIVED_SHEETS)
+    assert [s.name for s in built] == [sheet.name for sheet in REGISTRY]
     assert derivations.findings == findings
     by_name = {s.name: s for s in sheets}
     for sheet in built:

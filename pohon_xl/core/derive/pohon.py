@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pohon_xl.core.derive.common import OTHER_SPACE, greedy_lines, plain_words
+from pohon_xl.core.derive.common import OTHER_SPACE, Derivation, greedy_lines, plain_words
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
@@ -61,6 +61,7 @@ __all__ = [
     "Section",
     "pack_roots",
     "pohon_layout",
+    "pohon",
     "pohon_sheet",
     "split_pieces",
 ]
@@ -759,3 +760,8 @@ def _title_rows(drawing: Drawing, grid: _Grid, widest: int, legend_cols: list[in
 def pohon_sheet(plan: Plan, tree: Tree, report: Report) -> SheetSpec:
     """The `Pohon` sheet: the tree drawn with cells (see the module's docstring)."""
     return pohon_layout(plan, tree, report).sheet
+
+
+def pohon(ctx: Derivation) -> SheetSpec:
+    """:func:`pohon_sheet` as a registered builder."""
+    return pohon_sheet(ctx.plan, ctx.tree, ctx.report)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pohon_xl.core.derive.common import Derivation, fit_heights, money, num
-from pohon_xl.findings import Finding, Severity
+from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Position
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
@@ -169,7 +169,9 @@ def _left_out(out: Sections, ctx: Derivation, findings: list[Finding]) -> None:
         out.merges.append(f"E{row}:G{row}")
 
 
-def ringkasan(ctx: Derivation, findings: list[Finding]) -> SheetSpec:
+def ringkasan(ctx: Derivation) -> SheetSpec:
+    """Built last: it counts the report's findings and those of every sheet built before."""
+    findings = ctx.report.findings + Report(ctx.findings).findings
     pk_owners = ctx.pk_owners
     out = Sections()
     out.title("RINGKASAN POHON KINERJA")

@@ -161,10 +161,9 @@ class SplicedSheet:
 
     def scan(self, lowest: int) -> None:
         """Find every row, and in each the cells from the right down to the first one left
-        of column ``lowest``: the part of :meth:`splice` that needs no edits, so that it can
-        be done before they are known (:mod:`~pohon_xl.excel.ahead`). Any ``lowest`` gives
-        the same splice; the right one (the first column written) spares it a second look
-        at the rows."""
+        of column ``lowest`` (the first column written): the part of :meth:`splice` that
+        needs no edits. Any ``lowest`` gives the same splice; the right one spares it a
+        second look at the rows."""
         body = self.body
         rows: list[_Row] = []
         scan, previous = 0, 0
