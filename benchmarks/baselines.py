@@ -42,6 +42,14 @@ def openpyxl_roundtrip(src: str, dst: str) -> int:
     return 0
 
 
+def openpyxl_load(src: str) -> int:
+    """A bare ``openpyxl.load_workbook``: what opening a workbook costs at all."""
+    import openpyxl
+
+    openpyxl.load_workbook(src)
+    return 0
+
+
 def calamine_read(src: str) -> int:
     """The practical read floor: every sheet's values as Python objects."""
     from python_calamine import CalamineWorkbook
@@ -157,6 +165,8 @@ def main(argv: list[str]) -> int:
         return cpu_split(*args)
     if kind == "openpyxl":
         return openpyxl_roundtrip(*args)
+    if kind == "openpyxl-load":
+        return openpyxl_load(*args)
     if kind == "calamine":
         return calamine_read(*args)
     if kind == "frictionless":
