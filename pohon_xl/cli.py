@@ -182,18 +182,22 @@ def aturan(fmt: str) -> None:
               help="Jumlah proses paralel (bawaan: semua inti).")
 @click.option("--dask", "dask_address", metavar="ALAMAT", default=None,
               help="Kirim pekerjaan ke penjadwal Dask, mis. tcp://host:8786.")
+@click.option("--riwayat", "memory", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Folder riwayat antarputaran (bawaan: OUTDIR/riwayat).")
 @click.option("--json", "as_json", is_flag=True, help="Ringkasan JSON di stdout.")
 def batch(inbox: Path, outdir: Path, jobs: int | None, dask_address: str | None,
-          as_json: bool) -> None:
+          memory: Path | None, as_json: bool) -> None:
     """Periksa semua workbook di folder kotak masuk (.xlsx, .zip, .eml) dan susun konsolidasi."""
     from pohon_xl.batch.run import run_batch
     from pohon_xl.batch.summary import LineProgress, RichProgress, batch_json, print_batch_summary
 
     if sys.stderr.isatty():
         with RichProgress() as progress:
-            result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=progress)
+            result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=progress,
+                               memory=memory)
     else:
-        result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=LineProgress())
+        result = run_batch(inbox, outdir, jobs=jobs, dask=dask_address, progress=LineProgress(),
+                           memory=memory)
     if as_json:
         import json
 
@@ -201,6 +205,37 @@ def batch(inbox: Path, outdir: Path, jobs: int | None, dask_address: str | None,
     else:
         print_batch_summary(result)
     raise SystemExit(result.exit_code)
+
+
+@cli.command()
+@click.argument("old", metavar="LAMA", type=click.Path(path_type=Path))
+@click.argument("new", metavar="BARU", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Tulis perbedaannya sebagai workbook (.xlsx).")
+@click.option("--json", "as_json", is_flag=True, help="Keluaran JSON di stdout.")
+def banding(old: Path, new: Path, output: Path | None, as_json: bool) -> None:
+    """Apa yang berubah antara dua versi workbook (dicocokkan menurut ID)."""
+    from pohon_xl.core.compare import compare, perubahan_sheet
+    from pohon_xl.pipeline import read_run
+    from pohon_xl.render import print_comparison
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        _fail("berkas perbedaan harus berakhiran .xlsx")
+    before, after = read_run(old), read_run(new)
+    comparison = compare(before.plan, after.plan, before.report, after.report)
+    if output is not None:
+        from pohon_xl.batch.xlsx import write_new
+
+        write_new(output, [perubahan_sheet(comparison, after.plan, links=False)],
+                  title=f"Perubahan {old.name} → {new.name}")
+    if as_json:
+        import json
+
+        data = {"lama": old.name, "baru": new.name, **comparison.to_dict()}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print_comparison(comparison, old.name, new.name, output)
+    raise SystemExit(0)
 
 
 @cli.command()

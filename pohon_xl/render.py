@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from pohon_xl.findings import Severity
 from pohon_xl.model import contract as C
 from pohon_xl.pipeline import Outcome
+
+if TYPE_CHECKING:
+    from pohon_xl.core.compare import Comparison
 
 FIRST_FINDINGS = 15
 _COLOURS = {Severity.GALAT: "red", Severity.PERINGATAN: "yellow", Severity.INFO: "cyan"}
@@ -60,3 +66,26 @@ def print_summary(outcome: Outcome, derive: bool = False) -> None:
         console.print("Sheet turunan: " + ", ".join(outcome.derived))
     if outcome.output:
         console.print(f"Hasil ditulis ke: [bold]{outcome.output}[/]")
+
+
+def print_comparison(comparison: Comparison, old: str, new: str, output: Path | None) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    counts = comparison.counts()
+    console.print(f"[bold]Perubahan dari {old} ke {new}[/]: " + ", ".join(
+        f"{count} {kind.lower()}" for kind, count in counts.items()))
+    for change in comparison.changes:
+        console.print(f"- {change.describe()}", soft_wrap=True)
+    if not comparison.changes:
+        console.print("Tidak ada perubahan isi.")
+    if comparison.findings:
+        console.print(f"Temuan: {len(comparison.resolved)} selesai, "
+                      f"{len(comparison.still_open)} masih ada, {len(comparison.new)} baru.")
+        for title, findings in (("Selesai", comparison.resolved), ("Baru", comparison.new)):
+            for finding in findings:
+                where = finding.node_id or finding.location.sheet
+                console.print(f"  {title}: {finding.code} {where}: {finding.message}",
+                              soft_wrap=True)
+    if output:
+        console.print(f"Perbedaan ditulis ke: [bold]{output}[/]")

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from pohon_xl.core.compare import Comparison, perubahan_sheet
 from pohon_xl.errors import InputError
-from pohon_xl.findings import Finding
+from pohon_xl.findings import Finding, Report
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan, Position
+from pohon_xl.sheets import WorkbookEdits
 
 from .cross import arrange
 from .mail import Reply, build_reply
+from .rounds import PreviousRound
 from .merge import (
     DITERIMA,
     PERLU_PERBAIKAN,
@@ -105,6 +108,7 @@ class FinishJob(Job):
     findings: tuple[Finding, ...] = ()  # its own and the cross-workbook findings
     reply: Reply | None = None
     superiors: tuple[Position, ...] = ()  # positions of other workbooks its heads report to
+    previous: PreviousRound | None = None  # what the office sent and got back last round
 
 
 @dataclass
@@ -115,6 +119,7 @@ class Finished:
     email: bytes | None = None
     derived: list[str] = field(default_factory=list)
     problem: str = ""
+    changes: Comparison | None = None  # against the previous round, when there was one
 
 
 def _materialise(job: Job, folder: Path) -> Path:
@@ -158,16 +163,27 @@ def finish_job(job: FinishJob) -> Finished:
     from pohon_xl.excel.write import write_workbook
 
     assert job.plan is not None and job.reply is not None
+    plan = job.plan.value
     # The PK of the head of an office names the Kepala Daerah of the body-level workbook as
     # pihak kedua: derive with those positions known (the sheets stay untouched).
-    run = continue_run(job.plan.value, job.findings, superiors=job.superiors,
-                       finding_source=job.name)
+    run = continue_run(plan, job.findings, superiors=job.superiors, finding_source=job.name)
+    comparison: Comparison | None = None
+
+    def edits() -> WorkbookEdits:
+        nonlocal comparison
+        found = run.edits()
+        if job.previous is not None:
+            comparison = _compared(job, plan, run.report)
+            if comparison is not None:
+                found.sheets.append(perubahan_sheet(comparison, plan))
+        return found
+
     try:
         with tempfile.TemporaryDirectory(prefix="pohon-xl-") as tmp:
             source = _materialise(job, Path(tmp))
             target = Path(tmp) / "hasil" / job.filename
             target.parent.mkdir()
-            write_workbook(source, target, run.edits, run.sheets(), DERIVED_SHEETS)
+            write_workbook(source, target, edits, run.sheets(), DERIVED_SHEETS)
             workbook = target.read_bytes()
     except InputError as exc:
         return Finished(job.index, list(job.findings), problem=_problem_text(job, str(exc)))
@@ -177,9 +193,28 @@ def finish_job(job: FinishJob) -> Finished:
                                 f"({type(exc).__name__}: {exc})")
     report = run.report
     status = PERLU_PERBAIKAN if report.has_errors else DITERIMA
-    email = build_reply(replace(job.reply, status=status), report.findings, workbook)
+    email = build_reply(replace(job.reply, status=status), report.findings, workbook,
+                        comparison)
     derived = [name for name in DERIVED_SHEETS if name in run.derived]
-    return Finished(job.index, report.findings, workbook, email, derived)
+    return Finished(job.index, report.findings, workbook, email, derived, changes=comparison)
+
+
+def _compared(job: FinishJob, plan: Plan, report: Report) -> Comparison | None:
+    """This round against the office's previous one (None when that workbook cannot be
+    read any more: the round is then reported as a first one)."""
+    from pohon_xl.core.compare import compare
+    from pohon_xl.excel.read import read_raw
+    from pohon_xl.model.parse import parse_workbook
+
+    assert job.previous is not None
+    with tempfile.TemporaryDirectory(prefix="pohon-xl-") as tmp:
+        path = Path(tmp) / "sebelumnya.xlsx"
+        path.write_bytes(job.previous.workbook)
+        try:
+            before = parse_workbook(read_raw(path, contract_only=True), source=job.previous.file)
+        except InputError:
+            return None
+    return compare(before, plan, Report(list(job.previous.findings)), report)
 
 
 @dataclass(frozen=True)

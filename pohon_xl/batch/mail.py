@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 
+from pohon_xl.core.compare import Comparison
 from pohon_xl.findings import Finding, Severity
 from pohon_xl.model import contract as C
 
@@ -52,6 +53,7 @@ class Reply:
     status: str = ""  # Diterima / Perlu perbaikan / Tidak terbaca
     problem: str = ""  # why the file could not be read
     attachment_name: str = ""
+    note: str = ""  # a word about this submission's version (e.g. one that cannot be ordered)
 
 
 def recipients(email_cell: str, sender: str) -> tuple[str, str]:
@@ -84,11 +86,39 @@ def _lines(findings: Sequence[Finding], limit: int) -> list[str]:
     return lines
 
 
-def body_text(reply: Reply, findings: Sequence[Finding]) -> str:
+MAX_CHANGE_LINES = 30
+
+
+def changes_text(comparison: Comparison) -> list[str]:
+    """What the office changed since its previous submission, and what became of the
+    findings it was sent then, in plain Indonesian."""
+    out = []
+    if comparison.changes:
+        out.append(f"Perubahan sejak kiriman sebelumnya ({len(comparison.changes)}):")
+        out += [f"- {change.describe()}" for change in comparison.changes[:MAX_CHANGE_LINES]]
+        if len(comparison.changes) > MAX_CHANGE_LINES:
+            out.append(f"… dan {len(comparison.changes) - MAX_CHANGE_LINES} lagi (lihat sheet "
+                       "Perubahan).")
+    else:
+        out.append("Tidak ada perubahan isi sejak kiriman sebelumnya.")
+    resolved, still = comparison.resolved, comparison.still_open
+    out.append(f"Temuan kiriman sebelumnya: {len(resolved)} sudah selesai, {len(still)} masih "
+               f"ada; {len(comparison.new)} temuan baru.")
+    for finding in resolved[:MAX_CHANGE_LINES]:
+        node = f" ID {finding.node_id}" if finding.node_id else ""
+        out.append(f"- Selesai: [{finding.code}]{node}: {finding.message}")
+    out.append("")
+    return out
+
+
+def body_text(reply: Reply, findings: Sequence[Finding],
+              comparison: Comparison | None = None) -> str:
     greeting = f"Yth. {reply.penyusun or reply.office or 'Bapak/Ibu'},"
     out = [greeting, ""]
     if reply.original_subject:
         out += [f"Menjawab surel \"{one_line(reply.original_subject)}\":", ""]
+    if reply.note:
+        out += [reply.note, ""]
     if reply.problem:
         out += [
             f"Workbook \"{reply.file}\" yang Bapak/Ibu kirim tidak dapat kami baca:",
@@ -105,6 +135,8 @@ def body_text(reply: Reply, findings: Sequence[Finding]) -> str:
         out.append(f"Hasil: {reply.status} ({len(galat)} galat, {len(warn)} peringatan, "
                    f"{len(info)} info).")
         out.append("")
+        if comparison is not None:
+            out += changes_text(comparison)
         if galat:
             out.append("Yang wajib diperbaiki (Galat):")
             out += _lines(galat, MAX_GALAT_LINES)
@@ -137,8 +169,8 @@ def subject(reply: Reply, findings: Sequence[Finding]) -> str:
     return one_line(f"Pohon kinerja {label}: {reply.status}{detail}")
 
 
-def build_reply(reply: Reply, findings: Sequence[Finding],
-                attachment: bytes | None = None) -> bytes:
+def build_reply(reply: Reply, findings: Sequence[Finding], attachment: bytes | None = None,
+                comparison: Comparison | None = None) -> bytes:
     """The reply as the bytes of an ``.eml`` (CRLF line ends, as mail clients expect)."""
     message = EmailMessage(policy=SMTP)
     for header, value in (("From", reply.sender), ("To", reply.to), ("Cc", reply.cc)):
@@ -158,7 +190,7 @@ def build_reply(reply: Reply, findings: Sequence[Finding],
         message["In-Reply-To"] = one_line(reply.in_reply_to)
         message["References"] = one_line(reply.in_reply_to)
     message["X-Mailer"] = "pohon-xl"
-    text = body_text(reply, findings)
+    text = body_text(reply, findings, comparison)
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if attachment is not None:
         suffix = "." + reply.attachment_name.rsplit(".", 1)[-1].lower()

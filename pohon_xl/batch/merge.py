@@ -29,12 +29,14 @@ BATCH_SOURCE = "(batch)"  # the Berkas of findings about the batch as a whole
 DITERIMA = "Diterima"
 PERLU_PERBAIKAN = "Perlu perbaikan"
 TIDAK_TERBACA = "Tidak terbaca"
+DIGANTIKAN = "Digantikan"  # an earlier version of an office's submission in the same inbox
 REKAP_HEADERS = ("No", "Perangkat Daerah", "Kode", BERKAS, "Pengirim", "Galat", "Peringatan",
-                 "Info", "Status", "Keterangan")
+                 "Info", "Status", "Keterangan", "Perubahan", "Temuan selesai")
 _STATUS_STYLE = {"Galat": "galat", "Peringatan": "peringatan", "OK": "ok", "Info": "info"}
 _SEVERITY_STYLE = {Severity.GALAT: "galat", Severity.PERINGATAN: "peringatan",
                    Severity.INFO: "info"}
-_REKAP_STYLE = {DITERIMA: "ok", PERLU_PERBAIKAN: "galat", TIDAK_TERBACA: "peringatan"}
+_REKAP_STYLE = {DITERIMA: "ok", PERLU_PERBAIKAN: "galat", TIDAK_TERBACA: "peringatan",
+                DIGANTIKAN: "info"}
 
 
 def level_layout(spec: C.LevelSpec, years: Sequence[int]) -> list[str]:
@@ -270,6 +272,8 @@ class RekapRow:
     counts: tuple[int, int, int] = (0, 0, 0)  # Galat, Peringatan, Info
     status: str = DITERIMA
     reason: str = ""
+    changes: str = ""  # what changed since the office's previous round ("" in the first)
+    resolved: int | None = None  # findings of the previous round now resolved
 
 
 def rekap_row(file: str, plan: Plan | None, findings: Sequence[Finding], sender: str = "",
@@ -298,7 +302,7 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
             Cell(number, "number"), _text(row.office), _text(row.code), _text(row.file),
             _text(row.sender), Cell(row.counts[0], "number"), Cell(row.counts[1], "number"),
             Cell(row.counts[2], "number"), Cell(row.status, _REKAP_STYLE[row.status]),
-            _text(row.reason),
+            _text(row.reason), _text(row.changes), Cell(row.resolved, "number"),
         ])
     totals = [sum(r.counts[i] for r in rows) for i in range(3)]
     table.append([None, Cell("Jumlah", "bold"), None, Cell(f"{len(rows)} berkas", "bold"), None,
@@ -314,8 +318,9 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
                           Cell(f.suggestion, "text")])
     return SheetSpec(
         name=REKAP, rows=table,
-        widths={1: 5, 2: 32, 3: 12, 4: 36, 5: 30, 6: 8, 7: 11, 8: 7, 9: 16, 10: 70},
-        freeze="A2", autofilter=f"A1:J{len(rows) + 1}", protect=True,
+        widths={1: 5, 2: 32, 3: 12, 4: 36, 5: 30, 6: 8, 7: 11, 8: 7, 9: 16, 10: 70, 11: 30,
+                12: 10},
+        freeze="A2", autofilter=f"A1:L{len(rows) + 1}", protect=True,
         print=PrintSetup(landscape=True, title_rows="1:1"),
         tab_color="C00000" if totals[0] or any(r.status == TIDAK_TERBACA for r in rows)
         else "548235",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from pohon_xl.core.compare import Comparison
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
@@ -47,7 +48,17 @@ from .jobs import (
     finish_job,
 )
 from .mail import Reply, build_reply, recipients, valid_address
-from .merge import DITERIMA, TIDAK_TERBACA, RekapRow, rekap_row
+from .merge import DIGANTIKAN, DITERIMA, TIDAK_TERBACA, RekapRow, rekap_row
+from .rounds import (
+    MEMORY_DIR,
+    Memory,
+    PreviousRound,
+    Versions,
+    load_memory,
+    order_versions,
+    save_memory,
+    sent_label,
+)
 from .runners import InlineRunner, Runner, make_runner
 
 RETURNED_DIR = "dikembalikan"
@@ -90,10 +101,11 @@ class BatchResult:
     general: list[Finding]  # findings about the batch as a whole
     consolidated: Path | None
     skipped: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. a memory that was set aside
 
     @property
     def has_errors(self) -> bool:
-        return any(f.row.status != DITERIMA for f in self.files) or any(
+        return any(f.row.status not in (DITERIMA, DIGANTIKAN) for f in self.files) or any(
             g.severity is Severity.GALAT for g in self.general)
 
     @property
@@ -126,8 +138,12 @@ def consolidated_name(instansi: str) -> str:
 
 
 def run_batch(inbox: Path, outdir: Path, *, jobs: int | None = None, dask: str | None = None,
-              progress: Progress | None = None, limits: Limits | None = None) -> BatchResult:
-    """Run the whole batch; raises :class:`InputError` when the inbox or OUTDIR is unusable."""
+              progress: Progress | None = None, limits: Limits | None = None,
+              memory: Path | None = None) -> BatchResult:
+    """Run the whole batch; raises :class:`InputError` when the inbox or OUTDIR is unusable.
+
+    ``memory``: the folder that remembers each office's last submission across rounds
+    (default ``OUTDIR/riwayat``)."""
     inbox, outdir = Path(inbox), Path(outdir)
     progress = progress or _Silent()
     if outdir.exists() and not outdir.is_dir():
@@ -151,7 +167,8 @@ def run_batch(inbox: Path, outdir: Path, *, jobs: int | None = None, dask: str |
         usable = [i for i, item in enumerate(items) if item.ok]
         runner = make_runner(jobs, dask, len(usable))
         try:
-            return _Batch(items, outdir, runner, progress).run(usable, found.skipped)
+            batch = _Batch(items, outdir, runner, progress, memory or outdir / MEMORY_DIR)
+            return batch.run(usable, found.skipped)
         finally:
             runner.close()
     finally:
@@ -168,23 +185,31 @@ class _Batch:
     """The parent's side of one batch: hands jobs to the runner, keeps plans and counts."""
 
     def __init__(self, items: list[InboxItem], outdir: Path, runner: Runner,
-                 progress: Progress) -> None:
+                 progress: Progress, memory_dir: Path) -> None:
         self.items, self.outdir, self.runner, self.progress = items, outdir, runner, progress
+        self.memory_dir = memory_dir
         self.problems = {i: item.problem for i, item in enumerate(items) if not item.ok}
         self.analysed: dict[int, Analysed] = {}
         self.findings: dict[int, list[Finding]] = {}  # final findings of each written file
         self.outputs: dict[int, tuple[Path, Path]] = {}
+        self.changes: dict[int, Comparison] = {}  # against the office's previous round
+        self.versions = Versions()
+        self.memory = Memory()
         self.planner = self.instansi = ""
 
     def run(self, usable: list[int], skipped: list[str]) -> BatchResult:
         self.analyse(usable)
-        plans = [p for i in sorted(self.analysed) if (p := self.analysed[i].plan) is not None]
+        self.versions = order_versions(
+            [(i, a.plan, self.items[i].sent_at) for i, a in sorted(self.analysed.items())
+             if a.plan is not None])
+        plans = [self.analysed[i].plan for i in self.together]
         cross = cross_check(plans)
         batch = arrange(plans)
         if batch.body is not None:
             self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
         first = batch.body or (plans[0] if plans else Plan())
         self.instansi = first.identity.text(C.KEY_INSTANSI)
+        self.memory = load_memory(self.memory_dir, self.instansi)
         general = [f for f in cross if not f.source]
         finish_jobs = self.finish_jobs(batch, cross)
         # The consolidation starts on a worker now, with the findings each file has so far,
@@ -205,7 +230,26 @@ class _Batch:
             data = _consolidated_bytes(final)
         path = _write(self.outdir / final.name, data)
         self.progress.advance(path.name)
-        return BatchResult(files, general, path, skipped)
+        self.remember()
+        notices = [self.memory.notice] if self.memory.notice else []
+        return BatchResult(files, general, path, skipped, notices)
+
+    @property
+    def together(self) -> list[int]:
+        """The submissions checked against each other and consolidated: the latest of each
+        office, without those whose latest cannot be told."""
+        return [i for i in sorted(self.versions.current) if i not in self.versions.unordered]
+
+    def remember(self) -> None:
+        """What each office submitted this round and got back, for the next round."""
+        memory = Memory(self.instansi, dict(self.memory.offices))
+        for index in self.together:
+            key = self.versions.current[index]
+            item = self.items[index]
+            if key and index in self.outputs and item.path is not None:
+                memory.remember(key, PreviousRound(item.name, sent_label(item.sent_at),
+                                                   item.path.read_bytes(), self.findings[index]))
+        save_memory(self.memory_dir, memory)
 
     def consolidate_job(self, finish_jobs: list[FinishJob], general: list[Finding]
                         ) -> ConsolidateJob:
@@ -216,8 +260,10 @@ class _Batch:
         for index, item in enumerate(self.items):
             if index in own:
                 plan = self.analysed[index].plan
-                rows.append(self.rekap_row(item, plan, own[index]))
+                rows.append(self.rekap_row(index, plan, own[index]))
                 findings += own[index]
+            elif index in self.versions.superseded:
+                rows.append(self.superseded_row(index))
             else:
                 rows.append(rekap_row(item.name, None, [], item.sender, self.problems[index]))
         return self._consolidate_job(rows, findings, general)
@@ -229,7 +275,7 @@ class _Batch:
 
     def _consolidate_job(self, rows: list[RekapRow], findings: list[Finding],
                          general: list[Finding]) -> ConsolidateJob:
-        packed = tuple(p for i in sorted(self.analysed) if (p := self.analysed[i].packed))
+        packed = tuple(p for i in self.together if (p := self.analysed[i].packed))
         return ConsolidateJob(-1, consolidated_name(self.instansi), tuple(rows),
                               tuple(findings), tuple(general), packed, self.instansi)
 
@@ -270,16 +316,46 @@ class _Batch:
         for finding in cross:
             by_source.setdefault(finding.source, []).append(finding)
         jobs = []
-        for index in sorted(self.analysed):
+        together = set(self.together)
+        for index in sorted(self.versions.current):
             item, plan = self.items[index], self.analysed[index].plan
             assert plan is not None
+            reply = self.reply_for(item, plan)
+            if index not in together:  # its latest version cannot be told: checked alone
+                jobs.append(FinishJob(index, item.name, item.filename, str(item.path),
+                                      plan=self.analysed[index].packed,
+                                      findings=tuple(self.analysed[index].findings),
+                                      reply=replace(reply, note=self.unordered_note(index))))
+                continue
             own = reconsider(self.analysed[index].findings, plan, batch)
+            key = self.versions.current[index]
             jobs.append(FinishJob(index, item.name, item.filename, str(item.path),
                                   plan=self.analysed[index].packed,
                                   findings=tuple(own + by_source.get(item.name, [])),
-                                  reply=self.reply_for(item, plan),
-                                  superiors=outside_superiors(plan, batch)))
+                                  reply=reply, superiors=outside_superiors(plan, batch),
+                                  previous=self.previous(key, item)))
         return jobs
+
+    def previous(self, key: str, item: InboxItem) -> PreviousRound | None:
+        if not key or item.path is None or not self.memory.offices.get(key):
+            return None
+        return self.memory.previous(key, item.path.read_bytes())
+
+    def unordered_note(self, index: int) -> str:
+        twins = ", ".join(f"{self.items[i].name} ({sent_label(self.items[i].sent_at)})"
+                          for i in self.versions.unordered[index])
+        return (f"Versi ganda: kiriman ini ({sent_label(self.items[index].sent_at)}) dan {twins} "
+                "berasal dari perangkat daerah yang sama dan tidak dapat diurutkan menurut waktu "
+                "kirimnya; masing-masing diperiksa sendiri dan belum masuk konsolidasi. Mohon "
+                "kirim ulang satu versi terakhir.")
+
+    def superseded_row(self, index: int) -> RekapRow:
+        item, newer = self.items[index], self.items[self.versions.superseded[index]]
+        plan = self.analysed[index].plan
+        row = rekap_row(item.name, plan, [], item.sender)
+        return replace(row, status=DIGANTIKAN, reason=(
+            f"Dikirim {sent_label(item.sent_at)}; digantikan oleh {newer.name} "
+            f"(dikirim {sent_label(newer.sent_at)}); tidak diperiksa."))
 
     def finish(self, jobs: list[FinishJob]) -> None:
         """Phase 3: derive and write each file with its own and its cross findings."""
@@ -294,6 +370,8 @@ class _Batch:
             item = self.items[done.index]
             self.progress.advance(item.name)
             self.findings[done.index] = done.findings
+            if done.changes is not None:
+                self.changes[done.index] = done.changes
             if done.problem:
                 self.problems[done.index] = done.problem
                 continue
@@ -302,18 +380,29 @@ class _Batch:
                 _write(replies_dir / f"{item.filename}.eml", done.email or b""),
             )
 
-    def rekap_row(self, item: InboxItem, plan: Plan, findings: list[Finding]) -> RekapRow:
+    def rekap_row(self, index: int, plan: Plan, findings: list[Finding]) -> RekapRow:
+        item = self.items[index]
         email_cell = plan.identity.text(C.KEY_EMAIL)
-        note = "" if recipients(email_cell, item.sender)[0] else (
-            "Alamat balasan tidak diketahui (isi Email di Identitas).")
-        return rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
-                         note=note)
+        notes = [] if recipients(email_cell, item.sender)[0] else [
+            "Alamat balasan tidak diketahui (isi Email di Identitas)."]
+        if index in self.versions.unordered:
+            notes.append(self.unordered_note(index))
+        row = rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
+                        note=" ".join(notes))
+        changes = self.changes.get(index)
+        if changes is None:
+            return row
+        counts = ", ".join(f"{n} {kind.lower()}" for kind, n in changes.counts().items() if n)
+        return replace(row, changes=counts or "tidak ada", resolved=len(changes.resolved))
 
     def results(self) -> list[FileResult]:
         """One result per submission, in item order; replies for the unreadable ones."""
         files: list[FileResult] = []
         for index, item in enumerate(self.items):
             plan = self.analysed[index].plan if index in self.analysed else None
+            if index in self.versions.superseded:
+                files.append(FileResult(item, self.superseded_row(index)))
+                continue
             if index in self.problems:
                 problem, reply = self.problems[index], None
                 if item.sender:  # nowhere to answer otherwise
@@ -325,7 +414,7 @@ class _Batch:
                 continue
             assert plan is not None
             findings = self.findings[index]
-            row = self.rekap_row(item, plan, findings)
+            row = self.rekap_row(index, plan, findings)
             returned, reply = self.outputs[index]
             files.append(FileResult(item, row, findings, returned, reply))
         return files

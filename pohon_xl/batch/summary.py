@@ -25,6 +25,8 @@ def batch_json(result: BatchResult) -> dict[str, object]:
                 "jumlah": dict(zip((s.value for s in Severity), f.row.counts)),
                 "status": f.row.status,
                 "keterangan": f.row.reason or None,
+                "perubahan": f.row.changes or None,
+                "temuan_selesai": f.row.resolved,
                 "dikembalikan": str(f.returned) if f.returned else None,
                 "balasan": str(f.reply) if f.reply else None,
                 "temuan": [x.to_dict() for x in f.findings],
@@ -33,6 +35,7 @@ def batch_json(result: BatchResult) -> dict[str, object]:
         ],
         "temuan_batch": [g.to_dict() for g in result.general],
         "dilewati": result.skipped,
+        "pemberitahuan": result.notices,
     }
 
 
@@ -62,6 +65,8 @@ def print_batch_summary(result: BatchResult) -> None:
             console.print(f"[yellow]{f.name}[/]: {reason}", soft_wrap=True)
     for g in result.general:
         console.print(f"[red]{g.code} {g.severity.value}[/]: {g.message}", soft_wrap=True)
+    for notice in result.notices:
+        console.print(f"[yellow]{notice}[/]", soft_wrap=True)
     if result.consolidated:
         console.print(f"Konsolidasi: [bold]{result.consolidated}[/]")
 

@@ -115,7 +115,7 @@ def test_outputs_written_and_nothing_else(world):
         "Dinkes.xlsx.eml", "PUPR.xlsx.eml", "Pemkot_Contoh.xlsx.eml", "Dishub.xlsx.eml",
         f"{DISPAR_FILE}.eml", "Satpol PP.xlsx.eml"])  # Rusak.xlsx has no known sender
     assert sorted(p.name for p in out.iterdir()) == ["Konsolidasi_Pemerintah_Kota_Contoh.xlsx",
-                                                     "balasan", "dikembalikan"]
+                                                     "balasan", "dikembalikan", "riwayat"]
     created = world["after"] - world["before"]
     assert all(p == out or out in p.parents for p in created)
     assert world["result"].exit_code == 1
@@ -222,7 +222,8 @@ def test_rekap_rows_and_chart(world, consolidated):
     rekap = consolidated["Rekap"]
     header = rekap[0]
     assert header == ("No", "Perangkat Daerah", "Kode", "Berkas", "Pengirim", "Galat",
-                      "Peringatan", "Info", "Status", "Keterangan")
+                      "Peringatan", "Info", "Status", "Keterangan", "Perubahan",
+                      "Temuan selesai")
     rows = [dict(zip(header, r)) for r in rekap[1:8]]
     assert [r["Berkas"] for r in rows] == [f.name for f in world["result"].files]
     by_file = {r["Berkas"]: r for r in rows}

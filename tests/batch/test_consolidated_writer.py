@@ -151,9 +151,9 @@ def test_a_packed_plan_is_pickled_once_and_forwarded_as_is():
 def test_workers_take_the_largest_jobs_first():
     jobs = [Job(i, f"B{i}.xlsx", f"B{i}.xlsx") for i in range(4)]
     sizes = {0: 5, 1: 20, 2: 5, 3: 9}
-    pooled = _Batch([], None, ProcessRunner(2), None).largest_first(jobs, lambda j: sizes[j.index])
+    pooled = _Batch([], None, ProcessRunner(2), None, None).largest_first(jobs, lambda j: sizes[j.index])
     assert [j.index for j in pooled] == [1, 3, 0, 2]  # ties keep the inbox order
-    alone = _Batch([], None, InlineRunner(), None).largest_first(jobs, lambda j: sizes[j.index])
+    alone = _Batch([], None, InlineRunner(), None, None).largest_first(jobs, lambda j: sizes[j.index])
     assert alone == jobs
 
 
