@@ -207,6 +207,35 @@ def batch(inbox: Path, outdir: Path, jobs: int | None, dask_address: str | None,
     raise SystemExit(result.exit_code)
 
 
+@cli.command("tahun-baru")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--tahun-pk", type=int, default=None,
+              help="Tahun PK yang baru (bawaan: tahun sesudah Tahun PK sekarang).")
+@click.option("--periode-baru", "new_period", is_flag=True,
+              help="Mulai periode rencana berikutnya: kolom Target/Anggaran digeser.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Berkas hasil (bawaan: di samping masukan, diberi akhiran tahunnya).")
+def tahun_baru(file: Path, tahun_pk: int | None, new_period: bool, output: Path | None) -> None:
+    """Workbook untuk Tahun PK berikutnya dari workbook tahun ini."""
+    from pohon_xl.core.rollover import REVIEW, rollover
+    from pohon_xl.excel.read import all_sheet_names
+    from pohon_xl.excel.write import write_workbook
+    from pohon_xl.pipeline import output_path, read_run
+
+    names = all_sheet_names(file)
+    run = read_run(file)
+    result = rollover(run.plan, names, tahun_pk, new_period=new_period)
+    if output is None:
+        output = file.with_name(f"{file.stem}_{result.pk_year}{file.suffix.lower()}")
+    target = output_path(file, output, in_place=False, derive=False)
+    write_workbook(file, target, result.edits)
+    click.echo(f"Workbook Tahun PK {result.pk_year} (periode {result.start}–{result.end}) "
+               f"dibuat: {target}")
+    click.echo(f"{len(result.review)} hal perlu ditinjau: lihat sheet {REVIEW}; lalu klik "
+               "Validasi dan Turunkan.")
+    raise SystemExit(0)
+
+
 @cli.command()
 @click.argument("old", metavar="LAMA", type=click.Path(path_type=Path))
 @click.argument("new", metavar="BARU", type=click.Path(path_type=Path))

@@ -209,6 +209,17 @@ def group_marks(marks: Iterable[CellMark], key: Callable[[CellMark], K]
     return {where: (severity, "\n".join(notes)) for where, (severity, notes) in grouped.items()}
 
 
+@dataclass(frozen=True)
+class CellValue:
+    """A value put into a cell of an input sheet, keeping the cell's format (``None``
+    empties it); only commands that change the plan itself use it (``tahun-baru``)."""
+
+    sheet: str
+    row: int
+    column: int
+    value: str | int | float | None
+
+
 @dataclass
 class WorkbookEdits:
     """Everything one run changes in a workbook; all else is kept as it was."""
@@ -218,6 +229,7 @@ class WorkbookEdits:
     marks: list[CellMark] = field(default_factory=list)
     sheets: list[SheetSpec] = field(default_factory=list)  # added at the end, or replaced
     clear_marks: bool = True  # remove the marks and notes a previous run left
+    values: list[CellValue] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4096)

@@ -93,6 +93,17 @@ def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
     return raw
 
 
+def all_sheet_names(path: Path) -> list[str]:
+    """The names of every worksheet of a readable workbook (raises InputError otherwise)."""
+    from python_calamine import CalamineError, PasswordError, XmlError, ZipError
+
+    check_file(path)
+    try:
+        return worksheet_names(open_workbook(path), contract_only=False)
+    except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
+        raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None
+
+
 def open_workbook(path: Path):
     """The file as a calamine workbook; calamine's errors pass through."""
     from python_calamine import CalamineWorkbook

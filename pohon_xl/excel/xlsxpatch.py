@@ -28,7 +28,9 @@ from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.model.contract import CATATAN, STATUS
-from pohon_xl.sheets import CellMark, RowStatus, SheetSpec, WorkbookEdits, group_marks
+from pohon_xl.sheets import (
+    CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, group_marks,
+)
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
 BUILTIN_NAMES = {"_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase"}
@@ -134,7 +136,10 @@ class _Patcher:
             found.append(status)
         for mark in edits.marks:
             marks[name(mark.sheet)].append(mark)
-        edited = set(columns) | set(marks)
+        values: dict[str, list[CellValue]] = defaultdict(list)
+        for value in edits.values:
+            values[name(value.sheet)].append(value)
+        edited = set(columns) | set(marks) | set(values)
         if any(sheet.casefold() in replaced for sheet in edited):
             raise ValueError("marks or statuses on a sheet that edits.sheets replaces")
         self.state.sheets &= set(self.package.names())  # forget sheets deleted since
@@ -142,7 +147,7 @@ class _Patcher:
             edited |= {s for s in self._sheets_with_our_marks() if s.casefold() not in replaced}
         for sheet in sorted(edited):
             self._patch_sheet(self.book.worksheet(sheet), columns.get(sheet), statuses[sheet],
-                              marks[sheet])
+                              marks[sheet], values[sheet])
 
     def _actual_name(self, sheet: str) -> str:
         if sheet not in self._names:
@@ -165,11 +170,15 @@ class _Patcher:
         return found
 
     def _patch_sheet(self, entry: SheetEntry, columns: tuple[int, int] | None,
-                     statuses: list[RowStatus], marks: list[CellMark]) -> None:
-        if FAST_SPLICE and columns and self._splice_sheet(entry, columns, statuses, marks):
+                     statuses: list[RowStatus], marks: list[CellMark],
+                     values: list[CellValue]) -> None:
+        if (FAST_SPLICE and columns and not values
+                and self._splice_sheet(entry, columns, statuses, marks)):
             return
         root = self.package.xml(entry.part)
         sheet = SheetEditor(root, entry.name)
+        for value in values:
+            sheet.set_value(value.row, value.column, value.value)
         if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
             sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
         if columns:

@@ -212,6 +212,18 @@ class SheetEditor:
         t.text = clean_text(text)
         t.set(XML_SPACE, "preserve")
 
+    def set_value(self, row: int, column: int, value: str | int | float | None) -> None:
+        """Put a value into a cell, keeping its format: text as text (never a formula), a
+        number as a number, None empties the cell."""
+        if isinstance(value, str):
+            self.set_text(row, column, value, None)
+            return
+        cell = self.cell(row, column)
+        self._drop_value(cell)
+        if value is not None:
+            etree.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) \
+                else str(value)
+
     def _drop_value(self, cell: etree._Element) -> None:
         for sub in list(cell):
             if sub.tag == _F:
