@@ -308,14 +308,15 @@ def _sheet(plan: Plan, contract_name: str) -> str:
 PERUBAHAN = "Perubahan"
 CHANGE_HEADERS = ["Jenis", "Sheet", "Baris", "ID / Kode", "Indikator", "Kolom", "Lama", "Baru",
                   "Uraian"]
-FINDING_HEADERS = ["Status Temuan", "Kode", "Tingkat", "Sheet", "Baris", "ID", "Pesan"]
+# Under the changes, in the same columns: status, sheet, row, ID, code and level, message.
+FINDING_HEADERS = ["Temuan", "Sheet", "Baris", "ID", "Kode (tingkat)", "Pesan"]
 
 
 def perubahan_sheet(comparison: Comparison, new: Plan, *, links: bool = True) -> SheetSpec:
     """The differences as a sheet, each linking to its cell in the new version (``links``:
     when the sheet goes into that workbook), then the findings resolved, still open and
     new."""
-    from pohon_xl.core.derive.common import table_sheet
+    from pohon_xl.core.derive.common import fit_heights, table_sheet
 
     body: list[list[Cell | None]] = []
     for change in comparison.changes:
@@ -328,19 +329,23 @@ def perubahan_sheet(comparison: Comparison, new: Plan, *, links: bool = True) ->
         ])
     if not body:
         body.append([Cell("Tidak ada perubahan"), *[Cell(None)] * (len(CHANGE_HEADERS) - 1)])
-    sheet = table_sheet(PERUBAHAN, CHANGE_HEADERS, body, [10, 20, 7, 12, 30, 16, 18, 18, 50])
+    sheet = table_sheet(PERUBAHAN, CHANGE_HEADERS, body, [9, 23, 6, 11, 22, 13, 16, 16, 40])
     if comparison.findings:
         sheet.rows.append([])
-        sheet.rows.append([Cell(h, "header") for h in FINDING_HEADERS])
+        sheet.rows.append([Cell(h, "header") for h in FINDING_HEADERS]
+                          + [Cell(None, "header")] * 3)
         order = {RESOLVED: 0, STILL_OPEN: 1, NEW: 2}
         for item in sorted(comparison.findings, key=lambda f: order[f.status]):
             f = item.finding
             sheet.rows.append([
-                Cell(item.status), Cell(f.code), Cell(f.severity.value),
-                Cell(f.location.sheet), Cell(f.location.row or None, "number"),
-                Cell(f.node_id or None), Cell(f.message),
+                Cell(item.status), Cell(f.location.sheet), Cell(f.location.row or None, "number"),
+                Cell(f.node_id or None), Cell(f"{f.code} ({f.severity.value})"),
+                Cell(f.message), Cell(None), Cell(None), Cell(None),
             ])
-    sheet.autofilter = ""  # two tables on one sheet: no filter over both
+        sheet.merges += [f"F{r}:I{r}" for r in range(len(body) + 3, len(sheet.rows) + 1)]
+        sheet.autofilter = ""  # two tables on one sheet: no filter over both
+        sheet.print.area = f"A1:I{len(sheet.rows)}"
+        fit_heights(sheet)
     return sheet
 
 
