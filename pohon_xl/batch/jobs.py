@@ -23,7 +23,7 @@ from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan, Position
-from pohon_xl.sheets import WorkbookEdits
+from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 from .cross import arrange
 from .mail import Reply, build_reply
@@ -250,7 +250,7 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     by_source = {p.source: p for p in plans}
     all_findings = list(job.findings)
     report = cons.report(all_findings, by_source)
-    derived = []
+    derived: list[SheetSpec] = []
     if plans:
         derived, _extra = derive_all(cons.plan, Tree(cons.plan.nodes, cons.plan.positions),
                                      report)

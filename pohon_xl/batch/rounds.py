@@ -80,8 +80,7 @@ def order_versions(submissions: Sequence[tuple[int, Plan, float | None]]) -> Ver
         if len(entries) == 1:
             versions.current[entries[0][0]] = key
             continue
-        dated = [e for e in entries if e[1] is not None]
-        latest = max((e[1] for e in dated), default=None)
+        latest = max((sent for _, sent in entries if sent is not None), default=None)
         top = [index for index, sent in entries if sent == latest] if latest is not None else []
         undated = [index for index, sent in entries if sent is None]
         if len(top) == 1 and not undated:

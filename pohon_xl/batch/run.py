@@ -202,7 +202,7 @@ class _Batch:
         self.versions = order_versions(
             [(i, a.plan, self.items[i].sent_at) for i, a in sorted(self.analysed.items())
              if a.plan is not None])
-        plans = [self.analysed[i].plan for i in self.together]
+        plans = [self.plan(i) for i in self.together]
         cross = cross_check(plans)
         batch = arrange(plans)
         if batch.body is not None:
@@ -234,6 +234,12 @@ class _Batch:
         notices = [self.memory.notice] if self.memory.notice else []
         return BatchResult(files, general, path, skipped, notices)
 
+    def plan(self, index: int) -> Plan:
+        """The plan of a submission that was read."""
+        plan = self.analysed[index].plan
+        assert plan is not None
+        return plan
+
     @property
     def together(self) -> list[int]:
         """The submissions checked against each other and consolidated: the latest of each
@@ -259,8 +265,7 @@ class _Batch:
         rows, findings = [], []
         for index, item in enumerate(self.items):
             if index in own:
-                plan = self.analysed[index].plan
-                rows.append(self.rekap_row(index, plan, own[index]))
+                rows.append(self.rekap_row(index, self.plan(index), own[index]))
                 findings += own[index]
             elif index in self.versions.superseded:
                 rows.append(self.superseded_row(index))
@@ -362,7 +367,7 @@ class _Batch:
         returned_dir, replies_dir = self.outdir / RETURNED_DIR, self.outdir / REPLIES_DIR
         returned_dir.mkdir(exist_ok=True)
         replies_dir.mkdir(exist_ok=True)
-        jobs = self.largest_first(jobs, lambda job: _rows(job.plan.value))
+        jobs = self.largest_first(jobs, lambda job: _rows(job.plan.value if job.plan else None))
         self.progress.phase("Menulis hasil", len(jobs))
         crashed = lambda job, why: Finished(job.index, list(job.findings),  # noqa: E731
                                             problem=f"{job.name}: {why}")

@@ -11,7 +11,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pohon_xl.errors import InputError
 
@@ -72,7 +72,7 @@ class ProcessRunner:
 
     def map(self, fn, jobs, crashed):
         pending = iter(jobs)
-        running: dict[Future, object] = {}
+        running: dict[Future, Any] = {}  # future -> its job (anything with an index)
         leftover: list = []
 
         def fill() -> bool:
@@ -149,7 +149,7 @@ class DaskRunner:
         from distributed import as_completed
 
         pending = iter(jobs)
-        by_key: dict[str, object] = {}
+        by_key: dict[object, object] = {}
         stream = as_completed()
 
         def submit() -> bool:

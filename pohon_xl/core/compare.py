@@ -332,8 +332,8 @@ def perubahan_sheet(comparison: Comparison, new: Plan, *, links: bool = True) ->
     sheet = table_sheet(PERUBAHAN, CHANGE_HEADERS, body, [9, 23, 6, 11, 22, 13, 16, 16, 40])
     if comparison.findings:
         sheet.rows.append([])
-        sheet.rows.append([Cell(h, "header") for h in FINDING_HEADERS]
-                          + [Cell(None, "header")] * 3)
+        headers: list[Cell | None] = [Cell(h, "header") for h in FINDING_HEADERS]
+        sheet.rows.append(headers + [Cell(None, "header")] * 3)
         order = {RESOLVED: 0, STILL_OPEN: 1, NEW: 2}
         for item in sorted(comparison.findings, key=lambda f: order[f.status]):
             f = item.finding
