@@ -12,7 +12,7 @@ findings about the batch as a whole (no body workbook) have an empty ``source``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.link import Tree
@@ -27,8 +27,8 @@ NO_BODY_NAME = "(belum dikirim)"
 @dataclass(frozen=True)
 class CrossRule(FindingType):
     def finding(self, source: str, location: Location = Location(), *, node_id: str = "",
-                level: int = 0, **params: object) -> Finding:
-        return self.make(location, node_id=node_id, level=level, source=source, **params)
+                level: int = 0, params: Mapping[str, object] | None = None) -> Finding:
+        return self.make(location, node_id=node_id, level=level, source=source, params=params)
 
 
 DUPLICATE_ID = CrossRule(
@@ -231,17 +231,17 @@ class _Checker:
     # --- checks --------------------------------------------------------------------------
     def bodies(self) -> Iterator[Finding]:
         if self.batch.body is None:
-            yield NO_BODY.finding("", count=len(self.batch.offices))
+            yield NO_BODY.finding("", params=dict(count=len(self.batch.offices)))
         for plan in self.batch.extra_bodies:
             yield EXTRA_BODY.finding(plan.source, self.at_identity(plan, C.KEY_PERANGKAT_DAERAH),
-                                     body=self.batch.body_name)
+                                     params=dict(body=self.batch.body_name))
 
     def duplicate_offices(self) -> Iterator[Finding]:
         for plans in self.codes.values():
             for plan in plans[1:]:
                 others = ", ".join(p.source for p in plans if p is not plan)
                 yield DUPLICATE_OFFICE.finding(plan.source, self.at_identity(plan, C.KEY_KODE_PD),
-                                               code=office_code(plan), others=others)
+                                               params=dict(code=office_code(plan), others=others))
 
     def duplicate_ids(self) -> Iterator[Finding]:
         users: dict[str, list[tuple[Plan, Node]]] = defaultdict(list)
@@ -262,8 +262,8 @@ class _Checker:
                                    for p, n in places if p is not plan)
                 prefix = office_code(plan) or "OPD"
                 yield DUPLICATE_ID.finding(plan.source, self.at_node(plan, node, C.ID),
-                                           node_id=node.id, level=node.level, id=node_id,
-                                           others=others, prefix=prefix)
+                                           node_id=node.id, level=node.level,
+                                           params=dict(id=node_id, others=others, prefix=prefix))
 
     def office_l1(self) -> Iterator[Finding]:
         for plan in self.batch.offices:
@@ -272,8 +272,8 @@ class _Checker:
             for node in plan.nodes_on(1):
                 yield OFFICE_DEFINES_L1.finding(plan.source, self.at_node(plan, node, C.ID),
                                                 node_id=node.id, level=1,
-                                                id=node.id or node.sasaran,
-                                                body=self.batch.body_name)
+                                                params=dict(id=node.id or node.sasaran,
+                                                body=self.batch.body_name))
 
     def body_l1(self) -> list[Node]:
         return self.batch.body.nodes_on(1) if self.batch.body else []
@@ -291,7 +291,7 @@ class _Checker:
                     continue  # empty or own parents are the single workbook's rules' business
                 yield L2_PARENT_NOT_IN_BODY.finding(
                     plan.source, self.at_node(plan, node, C.ID_INDUK), node_id=node.id,
-                    level=2, parent=parent, body=self.batch.body_name, choices=choices,
+                    level=2, params=dict(parent=parent, body=self.batch.body_name, choices=choices),
                 )
 
     def unsupported_l1(self) -> Iterator[Finding]:
@@ -303,8 +303,8 @@ class _Checker:
             depth = deepest.get(id(node), 1)
             if node.id and depth < 5:
                 yield L1_UNSUPPORTED.finding(body.source, self.at_node(body, node, C.ID),
-                                             node_id=node.id, level=1, id=node.id,
-                                             sasaran=node.sasaran, deepest=depth)
+                                             node_id=node.id, level=1, params=dict(id=node.id,
+                                             sasaran=node.sasaran, deepest=depth))
 
     def collaborators(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -320,7 +320,7 @@ class _Checker:
                         if self.codes and code not in self.positions:
                             yield COLLABORATOR_UNKNOWN.finding(
                                 plan.source, self.at_node(plan, node, C.KOLABORATOR),
-                                node_id=node.id, level=node.level, code=code)
+                                node_id=node.id, level=node.level, params=dict(code=code))
                         continue
                     below = {id(self.plan_of.get(id(d))) for d in self.tree.descendants(node)}
                     if any(id(p) in below for p in partners):
@@ -328,12 +328,12 @@ class _Checker:
                     other = ", ".join(p.source for p in partners)
                     yield COLLABORATOR_ABSENT.finding(
                         plan.source, self.at_node(plan, node, C.KOLABORATOR), node_id=node.id,
-                        level=node.level, code=code, id=node.id, other=other)
+                        level=node.level, params=dict(code=code, id=node.id, other=other))
                     for partner in partners:
                         yield COLLABORATOR_ASKED.finding(
                             partner.source, self.at_identity(partner, C.KEY_KODE_PD),
-                            node_id=node.id, code=code, id=node.id, sasaran=node.sasaran,
-                            owner=plan.source)
+                            node_id=node.id, params=dict(code=code, id=node.id,
+                                                         sasaran=node.sasaran, owner=plan.source))
 
     def foreign_owners(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -348,8 +348,8 @@ class _Checker:
                 other, position = elsewhere[0]
                 yield FOREIGN_OWNER.finding(
                     plan.source, self.at_node(plan, node, C.PEMILIK), node_id=node.id,
-                    level=node.level, owner=node.owner, other=other.source,
-                    name=position.name or position.code)
+                    level=node.level, params=dict(owner=node.owner, other=other.source,
+                    name=position.name or position.code))
 
     def position_conflicts(self) -> Iterator[Finding]:
         for code, places in self.positions.items():
@@ -362,9 +362,9 @@ class _Checker:
                     continue
                 column = C.NAMA_JABATAN if name_differs else C.NIP_PEMANGKU
                 yield POSITION_CONFLICT.finding(
-                    plan.source, self.at_position(plan, position, column), code=code,
+                    plan.source, self.at_position(plan, position, column), params=dict(code=code,
                     name=position.name, nip=_nip(position.nip), other=first_plan.source,
-                    other_name=first.name, other_nip=_nip(first.nip))
+                    other_name=first.name, other_nip=_nip(first.nip)))
 
 
     def head_superiors(self) -> Iterator[Finding]:
@@ -379,8 +379,8 @@ class _Checker:
                     continue
                 yield HEAD_WITHOUT_SUPERIOR.finding(
                     plan.source, self.at_position(plan, position, C.KODE_ATASAN),
-                    code=position.code, name=position.name or position.code,
-                    superior=position.superior or "(kosong)", body=self.batch.body_name)
+                    params=dict(code=position.code, name=position.name or position.code,
+                    superior=position.superior or "(kosong)", body=self.batch.body_name))
 
 
 # Single-workbook findings that only exist because the body is split over workbooks, and
