@@ -58,6 +58,8 @@ __all__ = [
     "EXAMPLES",
     "EXAMPLES_DIR",
     "KEMACETAN",
+    "MISTAKES",
+    "OFFICE",
     "PARIWISATA",
     "Example",
     "Indicator",
@@ -66,6 +68,7 @@ __all__ = [
     "Position",
     "budget_totals",
     "build_example",
+    "data_file",
     "load_example",
     "office_of",
     "targets_by_year",
@@ -151,7 +154,8 @@ class Example:
 # ============================================================================================
 # Reading the data files
 # ============================================================================================
-def _data(name: str) -> dict:
+def data_file(name: str) -> dict:
+    """The contents of ``pohon_xl/data/examples/<name>.yml``."""
     return yaml.safe_load((DATA / f"{name}.yml").read_text(encoding="utf-8"))
 
 
@@ -212,7 +216,7 @@ def _with_mistake(levels: Mapping[int, tuple[Node, ...]], mistake: Mistake) -> d
 def load_example(name: str) -> Example:
     """The example of ``pohon_xl/data/examples/<name>.yml``: its own tree, or the part of
     another example's (``part_of``) that some offices own, with its ``mistakes`` made."""
-    data = _data(name)
+    data = data_file(name)
     levels: dict[int, tuple[Node, ...]] = {}
     if "part_of" in data:
         base = load_example(data["part_of"]["example"])
@@ -314,9 +318,14 @@ def build_example(example: Example) -> Workbook:
 
 
 def write_examples(directory: str | Path = EXAMPLES_DIR) -> list[Path]:
-    """Write every example into ``directory``; returns the paths written."""
+    """Write every example workbook and the inbox folder into ``directory``; returns the
+    paths written, :data:`EXAMPLES` first."""
+    from pohon_xl.excel.inbox_example import write_inbox  # it builds on this module
+
     directory = Path(directory)
-    return [save_workbook(build_example(ex), directory / ex.filename) for ex in EXAMPLES]
+    books = [save_workbook(build_example(ex), directory / ex.filename)
+             for ex in (*EXAMPLES, OFFICE, MISTAKES)]
+    return books + write_inbox(directory)
 
 
 def office_of(example: Example, position_code: str) -> str:
@@ -346,6 +355,8 @@ def budget_totals(example: Example) -> dict[str, dict[int, int]]:
 KEMACETAN = load_example("kemacetan")
 PARIWISATA = load_example("pariwisata")
 EXAMPLES: tuple[Example, ...] = (KEMACETAN, PARIWISATA)  # whole trees, without a finding
+OFFICE = load_example("opd_dishub")  # an office's workbook: L2–L6 under the L1 of KEMACETAN
+MISTAKES = load_example("kesalahan_umum")  # OFFICE with twelve typical mistakes
 
 
 if __name__ == "__main__":
