@@ -26,6 +26,10 @@ demo: $(STAMP)
 	$(BIN)/pohon-xl turunkan $(EXAMPLE) -o $(OUT)/Pohon_Kinerja_Kemacetan_turunan.xlsx
 	@echo
 	@echo "Hasil: $(OUT)/Pohon_Kinerja_Kemacetan_turunan.xlsx (buka di Excel atau LibreOffice)"
+	@echo
+	$(BIN)/pohon-xl validasi examples/Pohon_Kinerja_Kesalahan_Umum.xlsx -o $(OUT)/Pohon_Kinerja_Kesalahan_Umum_validasi.xlsx || test $$? -eq 1
+	@echo
+	@echo "Contoh kesalahan: $(OUT)/Pohon_Kinerja_Kesalahan_Umum_validasi.xlsx (lihat sheet Laporan_Validasi)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -67,12 +68,14 @@ class FindingType:
     suggestion: str
 
     def make(self, location: Location = Location(), *, node_id: str = "", level: int = 0,
-             source: str = "", **params: object) -> Finding:
+             source: str = "", params: Mapping[str, object] | None = None) -> Finding:
+        """A finding of this type; ``params`` fill the placeholders of the message alone."""
+        values = params or {}
         return Finding(
             code=self.code,
             severity=self.severity,
-            message=self.message.format(**params),
-            suggestion=self.suggestion.format(**params),
+            message=self.message.format(**values),
+            suggestion=self.suggestion.format(**values),
             location=location,
             node_id=node_id,
             level=level,

@@ -7,11 +7,17 @@ for the rules themselves.
 
 from __future__ import annotations
 
+import email
+import email.policy
+import json
 import re
+import zipfile
 
 import pytest
 
+from pohon_xl.cli import main
 from pohon_xl.core.validate import validate
+from pohon_xl.errors import InputError
 from pohon_xl.excel import examples as E
 from pohon_xl.excel.read import read_raw
 from pohon_xl.findings import Severity
@@ -21,6 +27,15 @@ from pohon_xl.model.parse import parse_workbook
 from tests.test_template import assert_same_workbook
 
 IDS = [ex.filename for ex in E.EXAMPLES]
+# The seed's budget per office for the PK year; the L5 budgets of each office sum to these.
+PARIWISATA_PAGU_PK = {
+    "Satuan Polisi Pamong Praja": 4_000_000_000,
+    "Dinas Koperasi dan Usaha Kecil Menengah": 2_000_000_000,
+    "Dinas Pariwisata": 3_000_000_000,
+    "Dinas Perhubungan": 1_500_000_000,
+    "Dinas Pekerjaan Umum dan Penataan Ruang": 2_300_000_000,
+    "Dinas Lingkungan Hidup": 900_000_000,
+}
 # A sasaran is phrased as a condition: Meningkatnya…, Menurunnya…, Terlaksananya…, …
 CONDITION = re.compile(r"^(Me|Ber|Ter|Pe)[a-z-]*nya\b")
 # Allowed Jenis Jabatan of an owner per level (seed 002, "Skema").
@@ -209,7 +224,7 @@ def test_kemacetan_shape():
 def test_pariwisata_budgets_and_targets_follow_the_seed():
     totals = E.budget_totals(E.PARIWISATA)
     assert {office: years[E.PARIWISATA.pk_year] for office, years in totals.items()} == (
-        E.PARIWISATA_PAGU_PK)
+        PARIWISATA_PAGU_PK)
     pk = {i.name: _targets(i, E.PARIWISATA.years)[E.PARIWISATA.pk_year]
           for _, n in E.PARIWISATA.nodes() for i in n.indicators}
     seed = {
@@ -243,3 +258,95 @@ def test_budget_totals_in_the_module_docstring_are_current():
         for years in [*totals.values(), grand]:
             line = r"\s+".join(re.escape(format_number(years[y])) for y in example.years)
             assert re.search(line, doc), f"ringkasan anggaran di docstring usang: {years}"
+
+
+# --- the office's workbook, the workbook with mistakes, the inbox ----------------------------
+INBOX = E.EXAMPLES_DIR / "kotak_masuk"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """Every generated file, by its path under examples/."""
+    root = tmp_path_factory.mktemp("semua")
+    return {path.relative_to(root): path for path in E.write_examples(root)}
+
+
+def _members(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _attachments(path):
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    headers = {key: str(message[key]) for key in ("From", "To", "Date", "Subject")}
+    return headers, {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+
+
+def _same_workbook_bytes(committed: bytes, generated: bytes, tmp_path, name):
+    (tmp_path / "a").mkdir(exist_ok=True)
+    (tmp_path / "b").mkdir(exist_ok=True)
+    (tmp_path / "a" / name).write_bytes(committed)
+    (tmp_path / "b" / name).write_bytes(generated)
+    assert_same_workbook(tmp_path / "a" / name, tmp_path / "b" / name)
+
+
+def test_committed_office_mistakes_and_inbox_match_the_code(written, tmp_path):
+    committed = {p.relative_to(E.EXAMPLES_DIR) for p in INBOX.iterdir()}
+    assert committed == {name for name in written if name.parent.name == INBOX.name}
+    for name, generated in written.items():
+        path = E.EXAMPLES_DIR / name
+        if name.suffix == ".xlsx" and "Dinkes" not in name.name:
+            assert_same_workbook(path, generated)
+        elif name.suffix == ".zip":
+            old, new = _members(path), _members(generated)
+            assert list(old) == list(new)
+            for member in old:
+                _same_workbook_bytes(old[member], new[member], tmp_path, member)
+        elif name.suffix == ".eml":
+            (old_headers, old), (new_headers, new) = _attachments(path), _attachments(generated)
+            assert old_headers == new_headers and list(old) == list(new)
+            for member in old:
+                _same_workbook_bytes(old[member], new[member], tmp_path, member)
+        else:  # the broken file: a workbook cut off after its first bytes
+            assert path.stat().st_size == generated.stat().st_size
+            with pytest.raises(InputError):
+                read_raw(path)
+
+
+def test_office_workbook_links_its_l2_to_the_body():
+    path = E.EXAMPLES_DIR / E.OFFICE.filename
+    plan = parse_workbook(read_raw(path), source=path.name)
+    assert plan.identity.text(C.KEY_PERANGKAT_DAERAH) == "Dinas Perhubungan"
+    assert not plan.nodes_on(1) and plan.nodes_on(2)
+    body_l1 = {node.id for node in E.KEMACETAN.levels[1]}
+    assert {node.parent_id for node in plan.nodes_on(2)} <= body_l1
+    offices = {E.office_of(E.KEMACETAN, p.code) for p in E.OFFICE.positions}
+    assert offices == {"Dinas Perhubungan"}
+    report, _ = validate(plan)
+    assert not [f for f in report.findings if f.severity is not Severity.INFO]
+
+
+def test_validasi_reports_every_mistake(tmp_path, capsys):
+    assert 8 <= len(E.MISTAKES.mistakes) <= 12
+    assert len({m.rule for m in E.MISTAKES.mistakes}) == len(E.MISTAKES.mistakes)
+    code = main(["validasi", str(E.EXAMPLES_DIR / E.MISTAKES.filename),
+                 "-o", str(tmp_path / "hasil.xlsx"), "--json"])
+    assert code == 1
+    found = {(f["kode"], f["id"]) for f in json.loads(capsys.readouterr().out)["temuan"]}
+    for mistake in E.MISTAKES.mistakes:
+        node_id = str(mistake.set.get("id", mistake.node))
+        assert (mistake.rule, node_id) in found, mistake.what
+
+
+@pytest.mark.slow
+def test_batch_on_the_inbox(tmp_path, capsys):
+    code = main(["batch", str(INBOX), "-o", str(tmp_path / "batch"), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1  # the broken file
+    status = {item["berkas"]: item["status"] for item in result["berkas"]}
+    assert status.pop("Pohon_Kinerja_OPD_Dinkes.xlsx") == "Tidak terbaca"
+    assert set(status.values()) == {"Diterima"} and len(status) == 4
+    assert any(name.endswith(".zip/Pohon_Kinerja_OPD_PUPR.xlsx") for name in status)
+    assert any(name.endswith(".eml/Pohon_Kinerja_OPD_Satpol_PP.xlsx") for name in status)
+    findings = result["temuan_batch"] + [f for item in result["berkas"] for f in item["temuan"]]
+    assert [f for f in findings if f["tingkat"] != "Info"] == []

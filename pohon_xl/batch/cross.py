@@ -6,7 +6,8 @@ body-level workbook). These checks then look at all the workbooks of the body to
 add findings, each tagged with the ``source`` (display name) of the workbook it concerns;
 findings about the batch as a whole (no body workbook) have an empty ``source``.
 
-``CATALOGUE`` lists every code with its severity, title, message template and suggestion.
+The kinds of finding (codes, severities, messages) are declared in
+:mod:`pohon_xl.findings_batch`.
 """
 
 from __future__ import annotations
@@ -16,119 +17,27 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.link import Tree
-from pohon_xl.findings import Finding, FindingType, Location, Severity
-from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Node, Plan, Position
-
-GROUP = ("BAT", "Batch: lintas workbook")
-NO_BODY_NAME = "(belum dikirim)"
-
-
-@dataclass(frozen=True)
-class CrossRule(FindingType):
-    def finding(self, source: str, location: Location = Location(), *, node_id: str = "",
-                level: int = 0, **params: object) -> Finding:
-        return self.make(location, node_id=node_id, level=level, source=source, **params)
-
-
-DUPLICATE_ID = CrossRule(
-    "BAT01", Severity.GALAT, "ID dipakai dua workbook",
-    "ID '{id}' juga dipakai di {others}; tautan ID Induk ke ID ini menjadi rancu.",
-    "ID harus unik di seluruh instansi: beri awalan kode perangkat daerah (mis. "
-    "{prefix}-L3-01) dan sesuaikan ID Induk di bawahnya.",
-)
-L2_PARENT_NOT_IN_BODY = CrossRule(
-    "BAT02", Severity.GALAT, "Induk L2 tidak ada di L1 instansi",
-    "ID Induk '{parent}' tidak ditemukan di antara sasaran L1 workbook instansi ({body}).",
-    "Isi ID Induk dengan ID sasaran daerah (L1) dari workbook instansi: {choices}.",
-)
-L1_UNSUPPORTED = CrossRule(
-    "BAT03", Severity.PERINGATAN, "Sasaran L1 tidak didukung perangkat daerah sampai L5",
-    "Sasaran daerah '{id}' ({sasaran}) tidak didukung sampai L5 oleh workbook perangkat daerah "
-    "mana pun (terdalam: L{deepest}).",
-    "Pastikan perangkat daerah yang bertanggung jawab mengisi sasaran L2 dengan ID Induk {id} "
-    "dan menurunkannya sampai subkegiatan (L5).",
-)
-COLLABORATOR_ABSENT = CrossRule(
-    "BAT04", Severity.PERINGATAN, "Kolaborator belum berkontribusi",
-    "{code} tercantum sebagai Kolaborator sasaran '{id}', tetapi workbook {code} ({other}) "
-    "tidak berisi sasaran di bawahnya.",
-    "Koordinasikan dengan {code} agar menambahkan sasaran dengan ID Induk {id}, atau hapus "
-    "{code} dari Kolaborator.",
-)
-COLLABORATOR_ASKED = CrossRule(
-    "BAT05", Severity.INFO, "Diminta berkolaborasi",
-    "Workbook {owner} mencantumkan {code} sebagai Kolaborator sasaran '{id}' ({sasaran}), "
-    "tetapi workbook ini belum berisi sasaran di bawahnya.",
-    "Tambahkan sasaran perangkat daerah Anda dengan ID Induk {id} bila memang berkontribusi, "
-    "atau minta {owner} menghapus {code} dari Kolaborator.",
-)
-COLLABORATOR_UNKNOWN = CrossRule(
-    "BAT06", Severity.INFO, "Kolaborator tidak dikenal",
-    "Kolaborator '{code}' bukan kode perangkat daerah yang mengirim workbook dan bukan Kode "
-    "Jabatan di workbook mana pun.",
-    "Periksa ejaan kode; bila {code} berada di luar instansi (mis. kepolisian), abaikan.",
-)
-FOREIGN_OWNER = CrossRule(
-    "BAT07", Severity.GALAT, "Sasaran milik jabatan perangkat daerah lain",
-    "Pemilik Kinerja '{owner}' adalah jabatan di {other} ({name}), bukan jabatan di "
-    "workbook ini; perangkat daerah hanya menyusun sasaran jabatannya sendiri.",
-    "Hapus sasaran ini (biar {other} yang mengisinya) atau ganti pemiliknya dengan jabatan "
-    "di sheet Jabatan workbook ini.",
-)
-OFFICE_DEFINES_L1 = CrossRule(
-    "BAT08", Severity.GALAT, "Perangkat daerah mengisi L1",
-    "Workbook perangkat daerah berisi sasaran daerah (L1) '{id}'; L1 ditetapkan di workbook "
-    "instansi ({body}).",
-    "Kosongkan sheet L1 di workbook ini; rujuk sasaran daerah lewat ID Induk di L2.",
-)
-POSITION_CONFLICT = CrossRule(
-    "BAT09", Severity.GALAT, "Satu kode jabatan, dua jabatan",
-    "Kode Jabatan '{code}' di sini adalah '{name}'{nip}, tetapi di {other} adalah "
-    "'{other_name}'{other_nip}.",
-    "Samakan data jabatan {code} dengan {other}, atau beri jabatan ini kode lain.",
-)
-NO_BODY = CrossRule(
-    "BAT10", Severity.GALAT, "Workbook instansi tidak ada",
-    "Tidak ada workbook tingkat instansi (Perangkat Daerah kosong) di antara {count} "
-    "workbook yang terbaca; L2 perangkat daerah tidak dapat ditautkan ke sasaran daerah (L1).",
-    "Sertakan workbook instansi (L1 dan Jabatan Kepala Daerah) di folder kotak masuk.",
-)
-EXTRA_BODY = CrossRule(
-    "BAT11", Severity.GALAT, "Workbook instansi ganda",
-    "Perangkat Daerah kosong sehingga workbook ini dianggap workbook instansi, padahal {body} "
-    "sudah menjadi workbook instansi.",
-    "Isi Perangkat Daerah dan Kode Perangkat Daerah di sheet Identitas, atau kirim hanya satu "
-    "workbook instansi.",
-)
-DUPLICATE_OFFICE = CrossRule(
-    "BAT12", Severity.PERINGATAN, "Dua workbook satu perangkat daerah",
-    "Kode Perangkat Daerah '{code}' juga dipakai oleh {others}.",
-    "Kirim satu workbook per perangkat daerah; periksa Kode Perangkat Daerah di Identitas.",
-)
-
-HEAD_WITHOUT_SUPERIOR = CrossRule(
-    "BAT13", Severity.PERINGATAN, "Atasan kepala perangkat daerah tidak ditemukan",
-    "Jabatan '{code}' ({name}) beratasan '{superior}', yang tidak ada di Jabatan workbook "
-    "instansi ({body}) maupun workbook lain; PK-nya tidak memiliki pihak kedua.",
-    "Isi Kode Jabatan Atasan dengan Kode Jabatan Kepala Daerah seperti di workbook instansi.",
-)
-
-CATALOGUE: tuple[CrossRule, ...] = (
-    DUPLICATE_ID,
-    L2_PARENT_NOT_IN_BODY,
-    L1_UNSUPPORTED,
+from pohon_xl.findings import Finding, Location, Severity
+from pohon_xl.findings_batch import (  # noqa: F401  (CATALOGUE: re-exported)
+    CATALOGUE,
     COLLABORATOR_ABSENT,
     COLLABORATOR_ASKED,
     COLLABORATOR_UNKNOWN,
+    DUPLICATE_ID,
+    DUPLICATE_OFFICE,
+    EXTRA_BODY,
     FOREIGN_OWNER,
+    HEAD_WITHOUT_SUPERIOR,
+    L1_UNSUPPORTED,
+    L2_PARENT_NOT_IN_BODY,
+    NO_BODY,
     OFFICE_DEFINES_L1,
     POSITION_CONFLICT,
-    NO_BODY,
-    EXTRA_BODY,
-    DUPLICATE_OFFICE,
-    HEAD_WITHOUT_SUPERIOR,
 )
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Node, Plan, Position
+
+NO_BODY_NAME = "(belum dikirim)"
 
 
 def is_body(plan: Plan) -> bool:
@@ -231,17 +140,17 @@ class _Checker:
     # --- checks --------------------------------------------------------------------------
     def bodies(self) -> Iterator[Finding]:
         if self.batch.body is None:
-            yield NO_BODY.finding("", count=len(self.batch.offices))
+            yield NO_BODY.finding("", params=dict(count=len(self.batch.offices)))
         for plan in self.batch.extra_bodies:
             yield EXTRA_BODY.finding(plan.source, self.at_identity(plan, C.KEY_PERANGKAT_DAERAH),
-                                     body=self.batch.body_name)
+                                     params=dict(body=self.batch.body_name))
 
     def duplicate_offices(self) -> Iterator[Finding]:
         for plans in self.codes.values():
             for plan in plans[1:]:
                 others = ", ".join(p.source for p in plans if p is not plan)
                 yield DUPLICATE_OFFICE.finding(plan.source, self.at_identity(plan, C.KEY_KODE_PD),
-                                               code=office_code(plan), others=others)
+                                               params=dict(code=office_code(plan), others=others))
 
     def duplicate_ids(self) -> Iterator[Finding]:
         users: dict[str, list[tuple[Plan, Node]]] = defaultdict(list)
@@ -262,8 +171,8 @@ class _Checker:
                                    for p, n in places if p is not plan)
                 prefix = office_code(plan) or "OPD"
                 yield DUPLICATE_ID.finding(plan.source, self.at_node(plan, node, C.ID),
-                                           node_id=node.id, level=node.level, id=node_id,
-                                           others=others, prefix=prefix)
+                                           node_id=node.id, level=node.level,
+                                           params=dict(id=node_id, others=others, prefix=prefix))
 
     def office_l1(self) -> Iterator[Finding]:
         for plan in self.batch.offices:
@@ -272,8 +181,8 @@ class _Checker:
             for node in plan.nodes_on(1):
                 yield OFFICE_DEFINES_L1.finding(plan.source, self.at_node(plan, node, C.ID),
                                                 node_id=node.id, level=1,
-                                                id=node.id or node.sasaran,
-                                                body=self.batch.body_name)
+                                                params=dict(id=node.id or node.sasaran,
+                                                body=self.batch.body_name))
 
     def body_l1(self) -> list[Node]:
         return self.batch.body.nodes_on(1) if self.batch.body else []
@@ -291,7 +200,7 @@ class _Checker:
                     continue  # empty or own parents are the single workbook's rules' business
                 yield L2_PARENT_NOT_IN_BODY.finding(
                     plan.source, self.at_node(plan, node, C.ID_INDUK), node_id=node.id,
-                    level=2, parent=parent, body=self.batch.body_name, choices=choices,
+                    level=2, params=dict(parent=parent, body=self.batch.body_name, choices=choices),
                 )
 
     def unsupported_l1(self) -> Iterator[Finding]:
@@ -303,8 +212,8 @@ class _Checker:
             depth = deepest.get(id(node), 1)
             if node.id and depth < 5:
                 yield L1_UNSUPPORTED.finding(body.source, self.at_node(body, node, C.ID),
-                                             node_id=node.id, level=1, id=node.id,
-                                             sasaran=node.sasaran, deepest=depth)
+                                             node_id=node.id, level=1, params=dict(id=node.id,
+                                             sasaran=node.sasaran, deepest=depth))
 
     def collaborators(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -320,7 +229,7 @@ class _Checker:
                         if self.codes and code not in self.positions:
                             yield COLLABORATOR_UNKNOWN.finding(
                                 plan.source, self.at_node(plan, node, C.KOLABORATOR),
-                                node_id=node.id, level=node.level, code=code)
+                                node_id=node.id, level=node.level, params=dict(code=code))
                         continue
                     below = {id(self.plan_of.get(id(d))) for d in self.tree.descendants(node)}
                     if any(id(p) in below for p in partners):
@@ -328,12 +237,12 @@ class _Checker:
                     other = ", ".join(p.source for p in partners)
                     yield COLLABORATOR_ABSENT.finding(
                         plan.source, self.at_node(plan, node, C.KOLABORATOR), node_id=node.id,
-                        level=node.level, code=code, id=node.id, other=other)
+                        level=node.level, params=dict(code=code, id=node.id, other=other))
                     for partner in partners:
                         yield COLLABORATOR_ASKED.finding(
                             partner.source, self.at_identity(partner, C.KEY_KODE_PD),
-                            node_id=node.id, code=code, id=node.id, sasaran=node.sasaran,
-                            owner=plan.source)
+                            node_id=node.id, params=dict(code=code, id=node.id,
+                                                         sasaran=node.sasaran, owner=plan.source))
 
     def foreign_owners(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -348,8 +257,8 @@ class _Checker:
                 other, position = elsewhere[0]
                 yield FOREIGN_OWNER.finding(
                     plan.source, self.at_node(plan, node, C.PEMILIK), node_id=node.id,
-                    level=node.level, owner=node.owner, other=other.source,
-                    name=position.name or position.code)
+                    level=node.level, params=dict(owner=node.owner, other=other.source,
+                    name=position.name or position.code))
 
     def position_conflicts(self) -> Iterator[Finding]:
         for code, places in self.positions.items():
@@ -362,9 +271,9 @@ class _Checker:
                     continue
                 column = C.NAMA_JABATAN if name_differs else C.NIP_PEMANGKU
                 yield POSITION_CONFLICT.finding(
-                    plan.source, self.at_position(plan, position, column), code=code,
+                    plan.source, self.at_position(plan, position, column), params=dict(code=code,
                     name=position.name, nip=_nip(position.nip), other=first_plan.source,
-                    other_name=first.name, other_nip=_nip(first.nip))
+                    other_name=first.name, other_nip=_nip(first.nip)))
 
 
     def head_superiors(self) -> Iterator[Finding]:
@@ -379,8 +288,8 @@ class _Checker:
                     continue
                 yield HEAD_WITHOUT_SUPERIOR.finding(
                     plan.source, self.at_position(plan, position, C.KODE_ATASAN),
-                    code=position.code, name=position.name or position.code,
-                    superior=position.superior or "(kosong)", body=self.batch.body_name)
+                    params=dict(code=position.code, name=position.name or position.code,
+                    superior=position.superior or "(kosong)", body=self.batch.body_name))
 
 
 # Single-workbook findings that only exist because the body is split over workbooks, and

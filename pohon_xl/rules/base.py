@@ -8,7 +8,7 @@ of a rule has the same shape. ``pohon-xl aturan`` renders the catalogue from the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import ClassVar, TypeVar
@@ -348,15 +348,19 @@ class Rule:
         node_id: str = "",
         level: int = 0,
         severity: Severity | None = None,
-        **params: object,
+        params: Mapping[str, object] | None = None,
     ) -> Finding:
-        """A finding of this rule at a sheet (contract name), row and contract column."""
+        """A finding of this rule at a sheet (contract name), row and contract column.
+
+        ``params`` fill the message's placeholders, apart from where the finding points, so
+        that a placeholder may be named ``row``, ``column`` or ``level`` too."""
+        values = params or {}
         level = level or (C.LEVEL_BY_SHEET[sheet_key].number if sheet_key in C.LEVEL_BY_SHEET else 0)
         return Finding(
             code=self.code,
             severity=severity or self.severity,
-            message=self.message.format(**params),
-            suggestion=self.suggestion.format(**params),
+            message=self.message.format(**values),
+            suggestion=self.suggestion.format(**values),
             location=Location(
                 sheet=ctx.sheet_name(sheet_key),
                 row=row,
@@ -368,10 +372,17 @@ class Rule:
         )
 
     def at_node(
-        self, ctx: Context, node: Node, column: str = "", row: int | None = None, **params: object
+        self,
+        ctx: Context,
+        node: Node,
+        column: str = "",
+        *,
+        row: int | None = None,
+        severity: Severity | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> Finding:
-        """A finding on a node's row (its first row unless ``row`` is given)."""
-        params.setdefault("id", node.id)
+        """A finding on a node's row (its first row unless ``row`` is given); ``{id}`` is the
+        node's ID unless ``params`` say otherwise."""
         return self.at(
             ctx,
             node.spec.sheet,
@@ -379,13 +390,16 @@ class Rule:
             column,
             node_id=node.id,
             level=node.level,
-            **params,
+            severity=severity,
+            params={"id": node.id, **(params or {})},
         )
 
-    def at_identitas(self, ctx: Context, key: str, /, **params: object) -> Finding:
+    def at_identitas(
+        self, ctx: Context, key: str, *, params: Mapping[str, object] | None = None
+    ) -> Finding:
         """A finding on an `Identitas` key: its row, the value cell (column B)."""
         row = ctx.plan.identity.rows.get(key, 0)
-        finding = self.at(ctx, C.IDENTITAS, row, key, **params)
+        finding = self.at(ctx, C.IDENTITAS, row, key, params=params)
         return replace(finding, location=replace(finding.location, column_index=2 if row else 0))
 
 

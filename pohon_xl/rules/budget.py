@@ -39,7 +39,7 @@ class PkBudgetMissing(Rule):
             if first is not None and not_a_number(first.raw, first.invalid):
                 continue  # reported as not a number (NIL02)
             if not node.budget(year):
-                yield self.at_node(ctx, node, C.budget_header(year), year=year)
+                yield self.at_node(ctx, node, C.budget_header(year), params=dict(year=year))
 
 
 @register
@@ -73,8 +73,9 @@ class ContinuationBudgetDiffers(Rule):
                     first_value = first.value if first is not None and first.value else 0.0
                     if abs(cell.value - first_value) > EPSILON:
                         yield self.at_node(
-                            ctx, node, C.budget_header(year), row=indicator.row, year=year,
-                            value=format_number(cell.value), first=format_number(first_value),
+                            ctx, node, C.budget_header(year), row=indicator.row,
+                            params=dict(year=year,
+                            value=format_number(cell.value), first=format_number(first_value)),
                         )
                         break
 
@@ -99,8 +100,8 @@ class NegativeBudget(Rule):
                     if cell.value is not None and cell.value < 0:
                         column = C.budget_header(year)
                         yield self.at_node(
-                            ctx, node, column, row=indicator.row, kolom=column,
-                            value=format_number(cell.value),
+                            ctx, node, column, row=indicator.row, params=dict(kolom=column,
+                            value=format_number(cell.value)),
                         )
 
 
@@ -127,4 +128,4 @@ class BudgetOutsideL5(Rule):
             if spec.has_budget or info is None or not info.present or not info.budget_years:
                 continue
             first = C.budget_header(min(info.budget_years))
-            yield self.at(ctx, spec.sheet, 1, first, sheet=info.name)
+            yield self.at(ctx, spec.sheet, 1, first, params=dict(sheet=info.name))

@@ -30,8 +30,8 @@ EXTRA_GROUPS = {"TUR": "Turunan dokumen (Turunkan)", "BAT": "Batch (lintas workb
 
 
 def _declared() -> list[FindingType]:
-    from pohon_xl.batch.cross import CATALOGUE as BATCH
     from pohon_xl.core.derive.findings import CATALOGUE as DERIVATION
+    from pohon_xl.findings_batch import CATALOGUE as BATCH
 
     return sorted([*DERIVATION, *BATCH], key=lambda t: t.code)
 

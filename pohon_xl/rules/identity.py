@@ -46,7 +46,7 @@ class DuplicateId(Rule):
             first = ctx.tree.by_id[node_id]
             for node in others:
                 yield self.at_node(
-                    ctx, node, C.ID, first_sheet=first.sheet, first_row=first.row
+                    ctx, node, C.ID, params=dict(first_sheet=first.sheet, first_row=first.row)
                 )
 
 

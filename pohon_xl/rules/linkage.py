@@ -32,8 +32,8 @@ class ParentNotFound(Rule):
                 continue
             soft = node.level == 2 and ctx.opd_without_l1
             yield self.at_node(
-                ctx, node, C.ID_INDUK, parent=node.parent_id,
-                hint=meant(ctx.ids_loose, node.parent_id),
+                ctx, node, C.ID_INDUK, params=dict(parent=node.parent_id,
+                hint=meant(ctx.ids_loose, node.parent_id)),
                 severity=Severity.INFO if soft else None,
             )
 
@@ -61,9 +61,9 @@ class ParentWrongLevel(Rule):
         for node, parent in ctx.wrong_level_links:
             if node.level > 1:
                 yield self.at_node(
-                    ctx, node, C.ID_INDUK, parent=parent.id, parent_level=parent.level,
+                    ctx, node, C.ID_INDUK, params=dict(parent=parent.id, parent_level=parent.level,
                     node_level=node.level, expected=node.level - 1,
-                    expected_sheet=C.LEVEL_BY_NUMBER[node.level - 1].sheet,
+                    expected_sheet=C.LEVEL_BY_NUMBER[node.level - 1].sheet),
                 )
 
 
@@ -106,8 +106,8 @@ class ParentMissing(Rule):
         for node in ctx.parentless:
             if node.level > 1 and not node.parent_id:
                 yield self.at_node(
-                    ctx, node, C.ID_INDUK, node_level=node.level,
-                    expected_sheet=C.LEVEL_BY_NUMBER[node.level - 1].sheet,
+                    ctx, node, C.ID_INDUK, params=dict(node_level=node.level,
+                    expected_sheet=C.LEVEL_BY_NUMBER[node.level - 1].sheet),
                 )
 
 
@@ -128,7 +128,7 @@ class TopWithParent(Rule):
     def check(self, ctx: Context):
         for node in ctx.by_level[1]:
             if node.parent_id:
-                yield self.at_node(ctx, node, C.ID_INDUK, parent=node.parent_id)
+                yield self.at_node(ctx, node, C.ID_INDUK, params=dict(parent=node.parent_id))
 
 
 @register
@@ -167,7 +167,8 @@ class OutcomeUnsupported(Rule):
                     else f"turunannya baru sampai L{depth}"
                 )
                 yield self.at_node(
-                    ctx, node, C.ID, detail=detail, severity=Severity.INFO if soft else None
+                    ctx, node, C.ID,
+                    params=dict(detail=detail), severity=Severity.INFO if soft else None
                 )
 
 
@@ -195,6 +196,6 @@ class OutputUntraced(Rule):
             if not ctx.traces_to(node, top_level):
                 stop = ctx.tree.root(node)
                 yield self.at_node(
-                    ctx, node, C.ID_INDUK, top_level=top_level,
-                    stop=stop.id, stop_level=stop.level,
+                    ctx, node, C.ID_INDUK, params=dict(top_level=top_level,
+                    stop=stop.id, stop_level=stop.level),
                 )

@@ -76,7 +76,8 @@ class CodeMissing(Rule):
         for node in _coded(ctx):
             header = node.spec.code_header
             if not node.code and ctx.has_column(node.spec.sheet, header):
-                yield self.at_node(ctx, node, header, header=header, example=EXAMPLE[node.level])
+                yield self.at_node(ctx, node, header,
+                    params=dict(header=header, example=EXAMPLE[node.level]))
 
 
 @register
@@ -101,8 +102,8 @@ class CodeMalformed(Rule):
         for node in _coded(ctx):
             if node.code and not _well_formed(node.code, DEPTH[node.level]):
                 yield self.at_node(
-                    ctx, node, node.spec.code_header, header=node.spec.code_header,
-                    value=node.code, kind=self.KIND[node.level], example=EXAMPLE[node.level],
+                    ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
+                    value=node.code, kind=self.KIND[node.level], example=EXAMPLE[node.level]),
                 )
 
 
@@ -134,9 +135,9 @@ class CodeNotUnderParent(Rule):
                     continue
                 if not _under(node.code, parent.code):
                     yield self.at_node(
-                        ctx, node, node.spec.code_header, header=node.spec.code_header,
+                        ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
                         value=node.code, parent_header=parent.spec.code_header,
-                        parent=parent.id, parent_code=parent.code,
+                        parent=parent.id, parent_code=parent.code),
                     )
 
 
@@ -167,9 +168,9 @@ class CodeNameInconsistent(Rule):
                 node.code_name
             ):
                 yield self.at_node(
-                    ctx, node, node.spec.name_header, header=node.spec.code_header,
+                    ctx, node, node.spec.name_header, params=dict(header=node.spec.code_header,
                     value=node.code, name=node.code_name, first_sheet=seen.sheet,
-                    first_row=seen.row, first_name=seen.code_name,
+                    first_row=seen.row, first_name=seen.code_name),
                 )
 
 
@@ -191,7 +192,7 @@ class CodeNameMissing(Rule):
         for node in _coded(ctx):
             header = node.spec.name_header
             if node.code and not node.code_name and ctx.has_column(node.spec.sheet, header):
-                yield self.at_node(ctx, node, header, header=header, value=node.code)
+                yield self.at_node(ctx, node, header, params=dict(header=header, value=node.code))
 
 
 @register
@@ -218,8 +219,8 @@ class CodeNotOfficial(Rule):
         for node in _coded(ctx):
             if node.code and normalise_code(node.code) not in official:
                 yield self.at_node(
-                    ctx, node, node.spec.code_header, header=node.spec.code_header,
-                    value=node.code,
+                    ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
+                    value=node.code),
                 )
 
 
@@ -248,6 +249,6 @@ class NameNotOfficial(Rule):
                 continue
             if not nomenclature.accepts_name(node.code, node.code_name):
                 yield self.at_node(
-                    ctx, node, node.spec.name_header, header=node.spec.name_header,
-                    name=node.code_name, value=node.code, official=official,
+                    ctx, node, node.spec.name_header, params=dict(header=node.spec.name_header,
+                    name=node.code_name, value=node.code, official=official),
                 )

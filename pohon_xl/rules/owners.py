@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from pohon_xl.findings import Severity
+from collections.abc import Mapping
+
+from pohon_xl.findings import Finding, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Position
 from pohon_xl.rules.base import Context, Rule, meant, register
@@ -96,8 +98,8 @@ class OwnerUnknown(Rule):
                 soft = level == 1 and ctx.is_opd
                 for node, _ in links:
                     yield self.at_node(
-                        ctx, node, C.PEMILIK, owner=owner,
-                        hint=meant(ctx.position_codes_loose, owner),
+                        ctx, node, C.PEMILIK, params=dict(owner=owner,
+                        hint=meant(ctx.position_codes_loose, owner)),
                         severity=Severity.INFO if soft else None,
                     )
 
@@ -136,8 +138,8 @@ class OwnerKindUnusual(Rule):
             if kind and kind not in usual:
                 for node, _ in links:
                     yield self.at_node(
-                        ctx, node, C.PEMILIK, owner=owner, kind=kind,
-                        title=node.spec.title, node_level=level, usual=" atau ".join(usual),
+                        ctx, node, C.PEMILIK, params=dict(owner=owner, kind=kind,
+                        title=node.spec.title, node_level=level, usual=" atau ".join(usual)),
                     )
 
 
@@ -172,13 +174,14 @@ class RhkNotUnderSuperior(Rule):
             for node, parent in links:
                 if parent is not None and parent.owner not in accepted:
                     yield self.at_node(
-                        ctx, node, C.ID_INDUK, owner=owner, superior=position.superior,
-                        parent=parent.id, parent_owner=parent.owner or "(kosong)",
+                        ctx, node, C.ID_INDUK, params=dict(owner=owner, superior=position.superior,
+                        parent=parent.id, parent_owner=parent.owner or "(kosong)"),
                     )
 
 
-def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, **params: object):
-    return rule.at(ctx, C.JABATAN, position.row, column, **params)
+def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, *,
+             severity: Severity | None = None, params: Mapping[str, object]) -> Finding:
+    return rule.at(ctx, C.JABATAN, position.row, column, severity=severity, params=params)
 
 
 @register
@@ -199,7 +202,8 @@ class PositionCodeDuplicate(Rule):
             first = ctx.positions.get(position.code)
             if position.code and first is not None and first is not position:
                 yield _jabatan(
-                    self, ctx, position, C.KODE_JABATAN, code=position.code, first_row=first.row
+                    self, ctx, position, C.KODE_JABATAN,
+                    params=dict(code=position.code, first_row=first.row)
                 )
 
 
@@ -220,7 +224,8 @@ class PositionCodeMissing(Rule):
         for position in ctx.plan.positions:
             if not position.code:
                 yield _jabatan(
-                    self, ctx, position, C.KODE_JABATAN, name=position.name or "(tanpa nama)"
+                    self, ctx, position, C.KODE_JABATAN,
+                    params=dict(name=position.name or "(tanpa nama)")
                 )
 
 
@@ -246,7 +251,7 @@ class SuperiorMissing(Rule):
                 continue
             soft = _outside_superior(ctx, position)
             yield _jabatan(
-                self, ctx, position, C.KODE_ATASAN, code=position.code,
+                self, ctx, position, C.KODE_ATASAN, params=dict(code=position.code),
                 severity=Severity.INFO if soft else None,
             )
 
@@ -270,8 +275,8 @@ class SuperiorUnknown(Rule):
             if position.superior and position.superior not in ctx.positions:
                 soft = _outside_superior(ctx, position)
                 yield _jabatan(
-                    self, ctx, position, C.KODE_ATASAN, superior=position.superior,
-                    hint=meant(ctx.position_codes_loose, position.superior),
+                    self, ctx, position, C.KODE_ATASAN, params=dict(superior=position.superior,
+                    hint=meant(ctx.position_codes_loose, position.superior)),
                     severity=Severity.INFO if soft else None,
                 )
 
@@ -309,7 +314,7 @@ class SuperiorCycle(Rule):
                 state[visited] = 2
         for position in ctx.plan.positions:
             if position.code in in_cycle and positions.get(position.code) is position:
-                yield _jabatan(self, ctx, position, C.KODE_ATASAN, code=position.code)
+                yield _jabatan(self, ctx, position, C.KODE_ATASAN, params=dict(code=position.code))
 
 
 @register
@@ -336,8 +341,9 @@ class PositionKindUnknown(Rule):
                 value = f"'{position.kind}'" if position.kind else "(kosong)"
                 meant_kind = kind_of(position.kind)
                 yield _jabatan(
-                    self, ctx, position, C.JENIS_JABATAN, value=value, code=position.code,
-                    hint=f" (maksudnya '{meant_kind}'?)" if meant_kind else "",
+                    self, ctx, position, C.JENIS_JABATAN,
+                    params=dict(value=value, code=position.code,
+                    hint=f" (maksudnya '{meant_kind}'?)" if meant_kind else ""),
                 )
 
 
@@ -369,4 +375,4 @@ class CollaboratorUnknown(Rule):
             for code in node.collaborators:
                 key = code.casefold()
                 if key not in known and key != own:
-                    yield self.at_node(ctx, node, C.KOLABORATOR, code=code)
+                    yield self.at_node(ctx, node, C.KOLABORATOR, params=dict(code=code))

@@ -88,7 +88,7 @@ class ProcessIndicator(Rule):
                     if indicator.name and _PROCESS_INDICATOR.match(indicator.name.strip()):
                         yield self.at_node(
                             ctx, node, C.INDIKATOR, row=indicator.row,
-                            indicator=indicator.name, node_level=level,
+                            params=dict(indicator=indicator.name, node_level=level),
                         )
 
 
@@ -128,6 +128,6 @@ class SasaranAsActivity(Rule):
                 if activity:
                     word = re.match(r"\W*([\w-]+)", node.sasaran).group(1)
                     yield self.at_node(
-                        ctx, node, C.SASARAN, sasaran=node.sasaran, word=word,
+                        ctx, node, C.SASARAN, params=dict(sasaran=node.sasaran, word=word),
                         severity=Severity.INFO if level == 5 else None,
                     )

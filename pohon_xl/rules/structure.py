@@ -46,7 +46,8 @@ class MissingSheet(Rule):
             if info is None or info.present:
                 continue
             soft = name == C.LEVELS[5].sheet or (name == C.LEVELS[0].sheet and ctx.is_opd)
-            yield self.at(ctx, name, sheet=name, severity=Severity.INFO if soft else None)
+            yield self.at(ctx, name,
+                params=dict(sheet=name), severity=Severity.INFO if soft else None)
 
 
 @register
@@ -69,7 +70,7 @@ class MissingColumn(Rule):
         for key, info in ctx.plan.sheets.items():
             if info.present:
                 for column in info.missing_columns:
-                    yield self.at(ctx, key, 1, column, sheet=info.name, kolom=column)
+                    yield self.at(ctx, key, 1, column, params=dict(sheet=info.name, kolom=column))
 
 
 @register
@@ -90,7 +91,7 @@ class YearMissing(Rule):
             return
         for key in YEAR_KEYS:
             if ctx.plan.identity.text(key) == "":
-                yield self.at_identitas(ctx, key, key=key)
+                yield self.at_identitas(ctx, key, params=dict(key=key))
 
 
 @register
@@ -112,7 +113,7 @@ class YearInvalid(Rule):
         for key in YEAR_KEYS:
             value = ctx.plan.identity.text(key)
             if value and parse_year(ctx.plan.identity.values.get(key)) is None:
-                yield self.at_identitas(ctx, key, key=key, value=value)
+                yield self.at_identitas(ctx, key, params=dict(key=key, value=value))
 
 
 @register
@@ -134,7 +135,7 @@ class PeriodInvalid(Rule):
     def check(self, ctx: Context):
         start, end = ctx.plan.start_year, ctx.plan.end_year
         if start and end and not start <= end <= start + 20:
-            yield self.at_identitas(ctx, C.KEY_TAHUN_AKHIR, start=start, end=end)
+            yield self.at_identitas(ctx, C.KEY_TAHUN_AKHIR, params=dict(start=start, end=end))
 
 
 @register
@@ -154,7 +155,7 @@ class PkYearOutsidePeriod(Rule):
         pk = ctx.pk_year
         if pk and ctx.period and pk not in ctx.period:
             yield self.at_identitas(
-                ctx, C.KEY_TAHUN_PK, pk=pk, start=ctx.period[0], end=ctx.period[-1]
+                ctx, C.KEY_TAHUN_PK, params=dict(pk=pk, start=ctx.period[0], end=ctx.period[-1])
             )
 
 
@@ -188,8 +189,8 @@ class TargetColumnMissing(Rule):
             if missing:
                 columns = ", ".join(f"'{C.target_header(y)}'" for y in missing)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.target_header(missing[0]), sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1],
+                    ctx, spec.sheet, 1, C.target_header(missing[0]), params=dict(sheet=info.name,
+                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
                 )
 
 
@@ -221,8 +222,8 @@ class TargetColumnExtra(Rule):
             if extra:
                 columns = ", ".join(f"'{C.target_header(y)}'" for y in extra)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.target_header(extra[0]), sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1],
+                    ctx, spec.sheet, 1, C.target_header(extra[0]), params=dict(sheet=info.name,
+                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
                 )
 
 
@@ -248,8 +249,8 @@ class BudgetColumnMissing(Rule):
             if missing:
                 columns = ", ".join(f"'{C.budget_header(y)}'" for y in missing)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.budget_header(missing[0]), sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1],
+                    ctx, spec.sheet, 1, C.budget_header(missing[0]), params=dict(sheet=info.name,
+                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
                 )
 
 
@@ -277,8 +278,8 @@ class BudgetColumnExtra(Rule):
             if extra:
                 columns = ", ".join(f"'{C.budget_header(y)}'" for y in extra)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.budget_header(extra[0]), sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1],
+                    ctx, spec.sheet, 1, C.budget_header(extra[0]), params=dict(sheet=info.name,
+                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
                 )
 
 
@@ -321,4 +322,4 @@ class UnknownYearHeader(Rule):
         for key, info in ctx.plan.sheets.items():
             if info.present:
                 for label in info.unknown_year_headers:
-                    yield self.at(ctx, key, 1, label, sheet=info.name, label=label)
+                    yield self.at(ctx, key, 1, label, params=dict(sheet=info.name, label=label))

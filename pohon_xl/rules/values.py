@@ -163,7 +163,8 @@ class TargetNotNumber(Rule):
             ]
             for column, cell in bad:
                 yield self.at_node(
-                        ctx, node, column, row=indicator.row, kolom=column, raw=_quote(cell.raw)
+                        ctx, node, column, row=indicator.row,
+                        params=dict(kolom=column, raw=_quote(cell.raw))
                     )
 
 
@@ -190,7 +191,8 @@ class BudgetNotNumber(Rule):
                         continue
                     column = C.budget_header(year)
                     yield self.at_node(
-                        ctx, node, column, row=indicator.row, kolom=column, raw=_quote(cell.raw)
+                        ctx, node, column, row=indicator.row,
+                        params=dict(kolom=column, raw=_quote(cell.raw))
                     )
 
 
@@ -220,7 +222,7 @@ class TargetMissing(Rule):
             if missing:
                 yield self.at_node(
                     ctx, node, C.target_header(missing[0]), row=indicator.row,
-                    years=", ".join(str(y) for y in missing),
+                    params=dict(years=", ".join(str(y) for y in missing)),
                 )
 
 
@@ -252,11 +254,11 @@ class TargetAgainstDirection(Rule):
             for (year0, value0), (year, value) in zip(series, series[1:]):
                 if value < value0 - EPSILON if naik else value > value0 + EPSILON:
                     yield self.at_node(
-                        ctx, node, C.target_header(year), row=indicator.row, arah=arah,
+                        ctx, node, C.target_header(year), row=indicator.row, params=dict(arah=arah,
                         year=year, value=format_number(value), previous_year=year0,
                         previous=format_number(value0),
                         wrong="lebih rendah" if naik else "lebih tinggi",
-                        rule="sama atau lebih tinggi" if naik else "sama atau lebih rendah",
+                        rule="sama atau lebih tinggi" if naik else "sama atau lebih rendah"),
                     )
                     break
 
@@ -297,7 +299,8 @@ class DirectionUnknown(Rule):
         for value, rows in _rows(ctx).odd_arah.items():
             if value:
                 for node, indicator in rows:
-                    yield self.at_node(ctx, node, C.ARAH, row=indicator.row, value=value)
+                    yield self.at_node(ctx, node, C.ARAH, row=indicator.row,
+                        params=dict(value=value))
 
 
 @register
@@ -340,7 +343,7 @@ class CascadingUnknown(Rule):
             if value and value.casefold() not in CASCADING:
                 for node in nodes:
                     if node.level > 1:
-                        yield self.at_node(ctx, node, C.JENIS_CASCADING, value=value)
+                        yield self.at_node(ctx, node, C.JENIS_CASCADING, params=dict(value=value))
 
 
 def _indicator_index(node: Node) -> dict[str, Indicator]:
@@ -382,8 +385,9 @@ class DirectIndicatorDiffers(Rule):
             for indicator in node.indicators:
                 if indicator.name and norm_text(indicator.name) not in names:
                     yield self.at_node(
-                        ctx, node, C.INDIKATOR, row=indicator.row, indicator=indicator.name,
-                        parent=parent.id, parent_indicator=first,
+                        ctx, node, C.INDIKATOR, row=indicator.row,
+                        params=dict(indicator=indicator.name,
+                        parent=parent.id, parent_indicator=first),
                     )
 
 
@@ -426,9 +430,9 @@ class DirectTargetDiffers(Rule):
                     year, value, parent_value = differing[0]
                     yield self.at_node(
                         ctx, node, C.target_header(year), row=indicator.row,
-                        years=", ".join(str(y) for y, _, _ in differing), year=year,
+                        params=dict(years=", ".join(str(y) for y, _, _ in differing), year=year,
                         value=format_number(value), parent=parent.id,
-                        parent_value=format_number(parent_value),
+                        parent_value=format_number(parent_value)),
                     )
 
 
@@ -489,9 +493,9 @@ class SharedTargetsExceedParent(Rule):
                 if parts and total > target.value + EPSILON:
                     yield self.at_node(
                         ctx, parent, C.target_header(year), row=parent_indicator.row,
-                        year=year, total=format_number(total),
+                        params=dict(year=year, total=format_number(total),
                         target=format_number(target.value), unit=parent_indicator.unit,
-                        children=", ".join(f"{cid} {format_number(v)}" for cid, v in parts),
+                        children=", ".join(f"{cid} {format_number(v)}" for cid, v in parts)),
                     )
 
 
@@ -532,7 +536,7 @@ class UnitMissing(Rule):
         for node, indicator in _rows(ctx).unitless:
             if ctx.has_column(node.spec.sheet, C.SATUAN):
                 yield self.at_node(
-                    ctx, node, C.SATUAN, row=indicator.row, indicator=indicator.name
+                    ctx, node, C.SATUAN, row=indicator.row, params=dict(indicator=indicator.name)
                 )
 
 
@@ -556,4 +560,5 @@ class UnknownAspek(Rule):
         for value, rows in _rows(ctx).by_aspek.items():
             if value.casefold() not in ASPEK:
                 for node, indicator in rows:
-                    yield self.at_node(ctx, node, C.ASPEK, row=indicator.row, value=value)
+                    yield self.at_node(ctx, node, C.ASPEK, row=indicator.row,
+                        params=dict(value=value))

@@ -75,3 +75,28 @@ def test_all_sheets_empty_or_absent(build_workbook):
     absent = {name: {"drop": True} for name in names}
     codes = [f.code for f in _findings(build_workbook, {"sheets": absent})]
     assert codes == ["STR01"] * 8
+
+
+def test_placeholders_named_like_a_location_reach_the_message(build_workbook):
+    """Where a finding points and what its message says are given apart: a placeholder may be
+    named ``row``, ``column``, ``level``, ``severity`` or ``node_id``."""
+    from pohon_xl.core.link import Tree
+    from pohon_xl.findings import FindingType, Severity
+    from pohon_xl.rules.base import Context, Rule
+
+    class Placeholders(Rule):  # not registered: it only exercises Rule.at / Rule.at_node
+        code, name, severity = "KUA99", "uji", Severity.INFO
+        message = "{id} {row} {column} {level} {severity} {node_id}"
+        suggestion = "baris {row}"
+
+    plan = parse_workbook(build_workbook(None), "uji.xlsx")
+    node = plan.nodes_on(3)[0]
+    ctx = Context(plan, Tree(plan.nodes, plan.positions))
+    params = {"row": 99, "column": "kolom", "level": "L9", "severity": "berat", "node_id": "X"}
+    finding = Placeholders().at_node(ctx, node, C.SATUAN, severity=Severity.GALAT, params=params)
+    assert finding.message == f"{node.id} 99 kolom L9 berat X" and finding.suggestion == "baris 99"
+    assert (finding.location.row, finding.location.column) == (node.row, C.SATUAN)
+    assert (finding.node_id, finding.level, finding.severity) == (node.id, 3, Severity.GALAT)
+    kind = FindingType("TUR99", Severity.INFO, "uji", "baris {row}, sumber {source}", "")
+    made = kind.make(source="a.xlsx", params={"row": 7, "source": "b.xlsx"})
+    assert (made.message, made.source, made.location.row) == ("baris 7, sumber b.xlsx", "a.xlsx", 0)

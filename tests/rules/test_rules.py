@@ -92,3 +92,18 @@ def test_catalogue_lists_every_rule():
     text = render_catalog()
     for rule in all_rules():
         assert f"### {rule.code} — {rule.name}" in text
+
+
+def test_catalogue_does_not_need_the_batch_adapter():
+    """The core lists the BAT codes from data; rendering it never imports ``pohon_xl.batch``."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pohon_xl.rules.catalog import render_catalog; text = render_catalog(); "
+        "assert '### BAT01' in text, 'BAT hilang'; "
+        "print(sorted(m for m in sys.modules if m.startswith('pohon_xl.batch')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -7,6 +7,7 @@ with its severity, title, message template and suggestion, for ``pohon-xl aturan
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pohon_xl.findings import Finding, FindingType, Location, Severity
@@ -26,18 +27,17 @@ class DerivationRule(FindingType):
         *,
         node_id: str = "",
         level: int = 0,
-        **params: object,
+        params: Mapping[str, object] | None = None,
     ) -> Finding:
         location = Location(sheet, row, column, column_index)
-        return self.make(location, node_id=node_id, level=level, **params)
+        return self.make(location, node_id=node_id, level=level, params=params)
 
-    def at_node(self, plan: Plan, node: Node, column: str = "", **params: object) -> Finding:
+    def at_node(self, plan: Plan, node: Node, column: str = "", *,
+                params: Mapping[str, object] | None = None) -> Finding:
         info = plan.sheets.get(node.spec.sheet)
         index = info.columns.get(column, 0) if info and column else 0
-        params.setdefault("id", node.id)
-        return self.at(
-            node.sheet, node.row, column, index, node_id=node.id, level=node.level, **params
-        )
+        return self.at(node.sheet, node.row, column, index, node_id=node.id, level=node.level,
+                       params={"id": node.id, **(params or {})})
 
 
 SUB_OUTSIDE_PROGRAM = DerivationRule(

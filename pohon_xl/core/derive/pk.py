@@ -204,12 +204,13 @@ def _at_position(ctx: Derivation, rule: F.DerivationRule, position: Position | N
                  reason: str = "") -> Finding:
     name = position.name if position else ""
     if position is None:
-        return rule.at(C.JABATAN, code=code, name=name, reason=reason)
+        return rule.at(C.JABATAN, params=dict(code=code, name=name, reason=reason))
     info = ctx.plan.sheets.get(C.JABATAN)
     column = C.KODE_ATASAN if rule is F.NO_PIHAK_KEDUA else C.NAMA_PEMANGKU
     index = info.columns.get(column, 0) if info else 0
     sheet = info.name if info else C.JABATAN
-    return rule.at(sheet, position.row, column, index, code=code, name=name, reason=reason)
+    params = dict(code=code, name=name, reason=reason)
+    return rule.at(sheet, position.row, column, index, params=params)
 
 
 _LETTERS = tuple(column_letter(c) for c in range(LAST_COL + 1))  # "", "A", … "F"

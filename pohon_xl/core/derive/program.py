@@ -53,9 +53,9 @@ def _group_name(ctx: Derivation, level: int, code: str, nodes: list[Node]) -> st
         if node.code_name != used.code_name:
             ctx.findings.append(
                 F.NAME_MISMATCH.at_node(
-                    ctx.plan, node, spec.name_header or "", code=code, used=used.code_name,
-                    other=node.code_name, first=used.id, matrix=_SHEETS[level],
-                    header=spec.name_header,
+                    ctx.plan, node, spec.name_header or "",
+                    params=dict(code=code, used=used.code_name, other=node.code_name,
+                                first=used.id, matrix=_SHEETS[level], header=spec.name_header),
                 )
             )
     return used.code_name
@@ -72,7 +72,8 @@ def _check_prefixes(ctx: Derivation, level: int, code: str, nodes: list[Node]) -
             kegiatan = ctx.ancestor_on(sub, C.KEGIATAN_LEVEL)
             if kegiatan is not None and kegiatan.code:
                 continue  # reported as TUR02 or TUR03
-        ctx.findings.append(rule.at_node(ctx.plan, sub, header, code=sub.code, parent=code))
+        params = dict(code=sub.code, parent=code)
+        ctx.findings.append(rule.at_node(ctx.plan, sub, header, params=params))
 
 
 def _check_kegiatan(ctx: Derivation, node: Node) -> str:
@@ -83,7 +84,7 @@ def _check_kegiatan(ctx: Derivation, node: Node) -> str:
         ctx.findings.append(
             F.KEGIATAN_OUTSIDE_PROGRAM.at_node(
                 ctx.plan, node, C.LEVEL_BY_NUMBER[C.KEGIATAN_LEVEL].code_header or "",
-                code=node.code, parent=parent_code,
+                params=dict(code=node.code, parent=parent_code),
             )
         )
     return parent_code
