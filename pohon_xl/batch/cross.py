@@ -20,6 +20,8 @@ from pohon_xl.findings import Finding, FindingType, Location, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node, Plan, Position
 
+from .mail import first_address, malformed_address, sent_name
+
 GROUP = ("BAT", "Batch: lintas workbook")
 NO_BODY_NAME = "(belum dikirim)"
 
@@ -71,7 +73,7 @@ COLLABORATOR_UNKNOWN = CrossRule(
 )
 FOREIGN_OWNER = CrossRule(
     "BAT07", Severity.GALAT, "Sasaran milik jabatan perangkat daerah lain",
-    "Pemilik Kinerja '{owner}' adalah jabatan di {other} ({name}), bukan jabatan di "
+    "Pemilik Kinerja '{owner}' adalah jabatan {name} di {other}, bukan jabatan di "
     "workbook ini; perangkat daerah hanya menyusun sasaran jabatannya sendiri.",
     "Hapus sasaran ini (biar {other} yang mengisinya) atau ganti pemiliknya dengan jabatan "
     "di sheet Jabatan workbook ini.",
@@ -113,6 +115,12 @@ HEAD_WITHOUT_SUPERIOR = CrossRule(
     "instansi ({body}) maupun workbook lain; PK-nya tidak memiliki pihak kedua.",
     "Isi Kode Jabatan Atasan dengan Kode Jabatan Kepala Daerah seperti di workbook instansi.",
 )
+MALFORMED_EMAIL = CrossRule(
+    "BAT14", Severity.PERINGATAN, "Email Identitas bukan satu alamat",
+    "Email di Identitas berisi '{value}', bukan satu alamat surel; {used}.",
+    "Tulis satu alamat surel saja di sel Email (mis. perencanaan@dinas.go.id), tanpa baris "
+    "kedua, nama atau teks lain.",
+)
 
 CATALOGUE: tuple[CrossRule, ...] = (
     DUPLICATE_ID,
@@ -128,6 +136,7 @@ CATALOGUE: tuple[CrossRule, ...] = (
     EXTRA_BODY,
     DUPLICATE_OFFICE,
     HEAD_WITHOUT_SUPERIOR,
+    MALFORMED_EMAIL,
 )
 
 
@@ -155,7 +164,16 @@ class Batch:
 
     @property
     def body_name(self) -> str:
-        return self.body.source if self.body else NO_BODY_NAME
+        return sent_name(self.body.source) if self.body else NO_BODY_NAME
+
+
+def workbook_name(plan: Plan) -> str:
+    """Another workbook as a message names it to an office: by its office and the file name
+    it was sent as (``Dinas Perhubungan (Pohon_Kinerja.xlsx)``), never by the inbox's path
+    (``surel.eml/Pohon_Kinerja.xlsx``), which means nothing to the office."""
+    label = (plan.identity.text(C.KEY_PERANGKAT_DAERAH) or plan.identity.text(C.KEY_INSTANSI))
+    name = sent_name(plan.source)
+    return f"{label} ({name})" if label else name
 
 
 def arrange(plans: Sequence[Plan]) -> Batch:
@@ -208,6 +226,7 @@ class _Checker:
         yield from self.foreign_owners()
         yield from self.position_conflicts()
         yield from self.head_superiors()
+        yield from self.emails()
 
     # --- locations -----------------------------------------------------------------------
     @staticmethod
@@ -239,7 +258,7 @@ class _Checker:
     def duplicate_offices(self) -> Iterator[Finding]:
         for plans in self.codes.values():
             for plan in plans[1:]:
-                others = ", ".join(p.source for p in plans if p is not plan)
+                others = ", ".join(workbook_name(p) for p in plans if p is not plan)
                 yield DUPLICATE_OFFICE.finding(plan.source, self.at_identity(plan, C.KEY_KODE_PD),
                                                code=office_code(plan), others=others)
 
@@ -258,7 +277,7 @@ class _Checker:
             if len(places) < 2:
                 continue
             for plan, node in places:
-                others = "; ".join(f"{p.source} ({n.sheet} baris {n.row})"
+                others = "; ".join(f"{workbook_name(p)}, {n.sheet} baris {n.row}"
                                    for p, n in places if p is not plan)
                 prefix = office_code(plan) or "OPD"
                 yield DUPLICATE_ID.finding(plan.source, self.at_node(plan, node, C.ID),
@@ -325,7 +344,7 @@ class _Checker:
                     below = {id(self.plan_of.get(id(d))) for d in self.tree.descendants(node)}
                     if any(id(p) in below for p in partners):
                         continue
-                    other = ", ".join(p.source for p in partners)
+                    other = ", ".join(sent_name(p.source) for p in partners)
                     yield COLLABORATOR_ABSENT.finding(
                         plan.source, self.at_node(plan, node, C.KOLABORATOR), node_id=node.id,
                         level=node.level, code=code, id=node.id, other=other)
@@ -333,7 +352,7 @@ class _Checker:
                         yield COLLABORATOR_ASKED.finding(
                             partner.source, self.at_identity(partner, C.KEY_KODE_PD),
                             node_id=node.id, code=code, id=node.id, sasaran=node.sasaran,
-                            owner=plan.source)
+                            owner=workbook_name(plan))
 
     def foreign_owners(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -348,7 +367,7 @@ class _Checker:
                 other, position = elsewhere[0]
                 yield FOREIGN_OWNER.finding(
                     plan.source, self.at_node(plan, node, C.PEMILIK), node_id=node.id,
-                    level=node.level, owner=node.owner, other=other.source,
+                    level=node.level, owner=node.owner, other=workbook_name(other),
                     name=position.name or position.code)
 
     def position_conflicts(self) -> Iterator[Finding]:
@@ -363,7 +382,7 @@ class _Checker:
                 column = C.NAMA_JABATAN if name_differs else C.NIP_PEMANGKU
                 yield POSITION_CONFLICT.finding(
                     plan.source, self.at_position(plan, position, column), code=code,
-                    name=position.name, nip=_nip(position.nip), other=first_plan.source,
+                    name=position.name, nip=_nip(position.nip), other=workbook_name(first_plan),
                     other_name=first.name, other_nip=_nip(first.nip))
 
 
@@ -381,6 +400,24 @@ class _Checker:
                     plan.source, self.at_position(plan, position, C.KODE_ATASAN),
                     code=position.code, name=position.name or position.code,
                     superior=position.superior or "(kosong)", body=self.batch.body_name)
+
+
+    def emails(self) -> Iterator[Finding]:
+        """An Email cell the reply cannot use as it is (two lines, a header, a name ...)."""
+        for plan in self.batch.plans:
+            cell = plan.identity.text(C.KEY_EMAIL)
+            if not malformed_address(cell):
+                continue
+            first = first_address(cell)
+            used = (f"balasan hanya dikirim ke {first}" if first
+                    else "tidak ada alamat yang dapat dipakai untuk balasan")
+            shown = " ↵ ".join(line.strip() for line in cell.splitlines() if line.strip())
+            yield MALFORMED_EMAIL.finding(plan.source, self.at_identity(plan, C.KEY_EMAIL),
+                                          value=_clip(shown, 80), used=used)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # Single-workbook findings that only exist because the body is split over workbooks, and

@@ -43,9 +43,9 @@ from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan, Position
 
-from .cross import Batch, arrange, cross_check, reconsider
+from .cross import MALFORMED_EMAIL, Batch, arrange, cross_check, reconsider
 from .inbox import InboxItem, Limits, collect, safe_filename
-from .mail import Reply, build_reply, recipients, valid_address
+from .mail import Reply, build_reply, first_address, malformed_address, recipients
 from .merge import (
     DITERIMA,
     PERLU_PERBAIKAN,
@@ -591,7 +591,7 @@ class _Batch:
             cross = cross_check(plans)
             batch = arrange(plans)
             if batch.body is not None:
-                self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
+                self.planner = first_address(batch.body.identity.text(C.KEY_EMAIL))
             first = batch.body or (plans[0] if plans else Plan())
             self.instansi = first.identity.text(C.KEY_INSTANSI)
             general = [f for f in cross if not f.source]
@@ -713,9 +713,12 @@ class _Batch:
 
     def rekap_row(self, item: InboxItem, plan: Plan, findings: list[Finding]) -> RekapRow:
         email_cell = plan.identity.text(C.KEY_EMAIL)
-        note = "" if recipients(email_cell, item.sender)[0] else (
-            "Alamat balasan tidak diketahui (isi Email di Identitas).")
-        return rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
+        to = recipients(email_cell, item.sender)[0]
+        note = "" if to else "Alamat balasan tidak diketahui (isi Email di Identitas)."
+        if malformed_address(email_cell):
+            note = (f"[{MALFORMED_EMAIL.code}] Email di Identitas bukan satu alamat; "
+                    + (f"balasan ke {to}." if to else "tidak ada alamat balasan."))
+        return rekap_row(item.name, plan, findings, item.sender or first_address(email_cell),
                          note=note)
 
     def results(self) -> list[FileResult]:
@@ -778,7 +781,7 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     sheets += derived
     chart = BarChart(
         sheet=REKAP, title="Temuan per perangkat daerah",
-        categories_column=REKAP_HEADERS.index("Berkas") + 1,
+        categories_column=REKAP_HEADERS.index("Perangkat Daerah") + 1,
         series_columns=((6, "C00000"), (7, "FFC000"), (8, "5B9BD5")),
         first_row=2, last_row=len(rows) + 1, anchor="L2",
     )
