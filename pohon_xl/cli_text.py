@@ -131,7 +131,7 @@ class IndonesianFormatter(click.HelpFormatter):
         with super().section(_SECTIONS.get(name, name)):
             yield
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30,
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
                  col_spacing: int = 2) -> None:
         super().write_dl([(_METAVAR.sub(lambda m: _METAVARS[m.group()], term),
                            _help_text(text)) for term, text in rows], col_max, col_spacing)
