@@ -180,7 +180,7 @@ ENGLISH = ("Usage", "Options", "Commands", "Error", "Missing", "No such", "Got u
      "nilai --tahun-awal tidak sah: 'dua' bukan bilangan bulat"),
     (["validasi", "a.xlsx", "--nomenklatur", "tidak-ada.csv"],
      "nilai --nomenklatur tidak sah: berkas 'tidak-ada.csv' tidak ada"),
-    (["template", "-o"], "opsi -o memerlukan nilai"),
+    (["template", "-o"], "opsi -o memerlukan nilai (lihat `pohon-xl template --help`)"),
     (["templat"], "perintah templat tidak dikenal (maksudnya template?)"),
     (["--versi"], "opsi --versi tidak dikenal (maksudnya --version?)"),
 ])
