@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pohon_xl.batch.mail import first_address, malformed_address, recipients
+from pohon_xl.batch.mail import first_address, malformed_address, origin, recipients, sent_name
 from pohon_xl.batch.run import run_batch
 from pohon_xl.model import contract as C
 from tests.batch.builders import body, eml, office
@@ -34,6 +34,18 @@ DINKES_SENDER = "Perencanaan Dinkes <rencana@dinkes.contoh.go.id>"
 def test_first_address_of_a_cell(cell, first, malformed):
     assert first_address(cell) == first
     assert malformed_address(cell) is malformed
+
+
+@pytest.mark.parametrize(("display", "date", "name", "words"), [
+    ("Dishub.xlsx", "", "Dishub.xlsx", ""),
+    ("arsip.zip/2026/Dishub.xlsx", "", "Dishub.xlsx", "di dalam arsip arsip.zip"),
+    ("surat.eml/arsip.zip/X.xlsx", "Tue, 03 Nov 2026 08:00:00 +0700", "X.xlsx",
+     "di dalam arsip arsip.zip, lampiran surel tanggal 3 November 2026"),
+    ("surat.eml/X.xlsx", "bukan tanggal", "X.xlsx", "lampiran surel"),
+])
+def test_a_submission_in_words(display, date, name, words):
+    assert sent_name(display) == name
+    assert origin(display, date) == words
 
 
 def test_recipients_never_carry_a_header():
