@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from pohon_xl import __version__
+from pohon_xl.cli_text import (VERSION_MESSAGE, VERSION_TEXT, IndonesianGroup, help_page_error,
+                               usage_error)
 from pohon_xl.errors import InputError
 
 EXIT_UNPROCESSABLE = 2
@@ -23,8 +25,8 @@ def _fail(message: str) -> None:
     raise SystemExit(EXIT_UNPROCESSABLE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pohon-xl")
+@click.group(cls=IndonesianGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pohon-xl", message=VERSION_MESSAGE, help=VERSION_TEXT)
 def cli() -> None:
     """Penjenjangan kinerja (pohon kinerja) di Excel: validasi dan turunkan dokumen kinerja."""
 
@@ -72,7 +74,7 @@ def _template_makro(output: Path, start: int, end: int, pk: int | None) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="BERKAS")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Berkas .xlsm hasil (bawaan: di samping masukan, nama sama).")
 @click.option("--interpreter-win", metavar="PATH", default=None,
@@ -122,7 +124,7 @@ def _common_options(func):
                         help="CSV nomenklatur resmi untuk memeriksa kode program/kegiatan.")(func)
     func = click.option("-o", "--output", "output", type=click.Path(path_type=Path),
                         help="Berkas hasil (bawaan: di samping masukan).")(func)
-    return click.argument("file", type=click.Path(path_type=Path))(func)
+    return click.argument("file", type=click.Path(path_type=Path), metavar="BERKAS")(func)
 
 
 def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
@@ -166,7 +168,7 @@ def turunkan(file: Path, output: Path | None, nomenklatur: Path | None, in_place
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["teks", "markdown"]), default="teks",
-              show_default=True)
+              show_default=True, help="Bentuk daftar: teks untuk terminal, markdown untuk docs/.")
 def aturan(fmt: str) -> None:
     """Daftar aturan validasi: kode, tingkat, pesan dan saran."""
     from pohon_xl.rules.catalog import render_catalog, render_text
@@ -175,7 +177,7 @@ def aturan(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("inbox", type=click.Path(path_type=Path))
+@click.argument("inbox", type=click.Path(path_type=Path), metavar="KOTAK_MASUK")
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
               required=True, help="Folder hasil: dikembalikan/, balasan/, Konsolidasi_*.xlsx.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -268,7 +270,7 @@ def banding(old: Path, new: Path, output: Path | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="BERKAS")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Berkas gambar: .svg, .png atau .pdf.")
 @click.option("--dari", "from_id", metavar="ID", default=None, help="Hanya subpohon di bawah ID ini.")
@@ -298,8 +300,15 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("pohon-xl: dibatalkan.", err=True)
         return EXIT_UNPROCESSABLE
+    except click.UsageError as exc:
+        if help_page_error(exc):  # a command given nothing: its help, as an error
+            click.echo(exc.format_message(), err=True)
+            return EXIT_UNPROCESSABLE
+        where = exc.ctx.command_path if exc.ctx is not None else "pohon-xl"
+        click.echo(f"pohon-xl: {usage_error(exc)} (lihat `{where} --help`)", err=True)
+        return EXIT_UNPROCESSABLE
     except click.ClickException as exc:
-        click.echo(f"pohon-xl: {exc.format_message()} (lihat `pohon-xl --help`)", err=True)
+        click.echo(f"pohon-xl: {exc.format_message()}", err=True)
         return EXIT_UNPROCESSABLE
     except InputError as exc:
         click.echo(f"pohon-xl: {exc}", err=True)

@@ -62,7 +62,7 @@ COLLABORATOR_UNKNOWN = CrossRule(
 )
 FOREIGN_OWNER = CrossRule(
     "BAT07", Severity.GALAT, "Sasaran milik jabatan perangkat daerah lain",
-    "Pemilik Kinerja '{owner}' adalah jabatan di {other} ({name}), bukan jabatan di "
+    "Pemilik Kinerja '{owner}' adalah jabatan {name} di {other}, bukan jabatan di "
     "workbook ini; perangkat daerah hanya menyusun sasaran jabatannya sendiri.",
     "Hapus sasaran ini (biar {other} yang mengisinya) atau ganti pemiliknya dengan jabatan "
     "di sheet Jabatan workbook ini.",
@@ -104,6 +104,12 @@ HEAD_WITHOUT_SUPERIOR = CrossRule(
     "instansi ({body}) maupun workbook lain; PK-nya tidak memiliki pihak kedua.",
     "Isi Kode Jabatan Atasan dengan Kode Jabatan Kepala Daerah seperti di workbook instansi.",
 )
+MALFORMED_EMAIL = CrossRule(
+    "BAT14", Severity.PERINGATAN, "Email Identitas bukan satu alamat",
+    "Email di Identitas berisi '{value}', bukan satu alamat surel; {used}.",
+    "Tulis satu alamat surel saja di sel Email (mis. perencanaan@dinas.go.id), tanpa baris "
+    "kedua, nama atau teks lain.",
+)
 
 CATALOGUE: tuple[CrossRule, ...] = (
     DUPLICATE_ID,
@@ -119,4 +125,5 @@ CATALOGUE: tuple[CrossRule, ...] = (
     EXTRA_BODY,
     DUPLICATE_OFFICE,
     HEAD_WITHOUT_SUPERIOR,
+    MALFORMED_EMAIL,
 )

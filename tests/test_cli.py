@@ -158,3 +158,59 @@ def test_output_into_a_missing_folder_is_one_line(good, tmp_path, capsys):
     assert main(["validasi", str(good), "-o", str(tmp_path / "tidak-ada" / "hasil.xlsx")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Folder keluaran tidak ada" in err
+
+
+# click's English, as it would show without pohon_xl.cli_text
+ENGLISH = ("Usage", "Options", "Commands", "Error", "Missing", "No such", "Got unexpected",
+           "Invalid value", "Try ", "does not exist", "is not", "requires", "Show this",
+           "Show the", "default:", "required", "INTEGER", "PATH", "DIRECTORY", "[OPTIONS]",
+           "COMMAND", "Did you mean", ", version ")
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["template"], "pohon-xl: opsi -o/--output wajib diisi (lihat `pohon-xl template --help`)"),
+    (["validasi"], "pohon-xl: argumen BERKAS wajib diisi (lihat `pohon-xl validasi --help`)"),
+    (["template", "-o", "t.xlsx", "--tidak-ada"], "opsi --tidak-ada tidak dikenal"),
+    (["turunkan", "a.xlsx", "b.xlsx"], "argumen berlebih: b.xlsx"),
+    (["batch", "masuk", "-o", "hasil", "--jobs", "0"],
+     "nilai --jobs tidak sah: 0 di luar rentang x>=1"),
+    (["aturan", "--format", "html"],
+     "nilai --format tidak sah: 'html' bukan salah satu dari 'teks', 'markdown'"),
+    (["template", "--tahun-awal", "dua", "-o", "t.xlsx"],
+     "nilai --tahun-awal tidak sah: 'dua' bukan bilangan bulat"),
+    (["validasi", "a.xlsx", "--nomenklatur", "tidak-ada.csv"],
+     "nilai --nomenklatur tidak sah: berkas 'tidak-ada.csv' tidak ada"),
+    (["template", "-o"], "opsi -o memerlukan nilai (lihat `pohon-xl template --help`)"),
+    (["templat"], "perintah templat tidak dikenal (maksudnya template?)"),
+    (["--versi"], "opsi --versi tidak dikenal (maksudnya --version?)"),
+])
+def test_usage_errors_are_indonesian_one_line_exit_2(argv, expected, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert err.count("\n") == 1 and err.startswith("pohon-xl: ")
+    assert not [word for word in ENGLISH if word in err], err
+
+
+@pytest.mark.parametrize("argv", [["--help"], *(([name, "-h"]) for name in
+                                                ("template", "validasi", "turunkan", "aturan",
+                                                 "batch", "gambar", "makro", "addin"))])
+def test_help_pages_are_indonesian(argv, capsys):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Penggunaan: pohon-xl") and "\nOpsi:\n" in out
+    assert "Tampilkan bantuan ini lalu keluar." in out
+    assert not [word for word in ENGLISH if word in out], out
+
+
+def test_the_command_alone_shows_its_help_in_indonesian_and_exits_2(capsys):
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Penggunaan: pohon-xl [OPSI] PERINTAH [ARGUMEN]...")
+    assert "\nPerintah:\n" in err and "Tampilkan versi lalu keluar." in err
+    assert not [word for word in ENGLISH if word in err], err
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("pohon-xl, versi ")

@@ -73,6 +73,18 @@ def test_committed_template_matches_the_code(template):
     assert_same_workbook(TEMPLATE_PATH, template)
 
 
+def test_the_command_without_options_writes_the_committed_template(tmp_path, capsys):
+    from pohon_xl.cli import main
+
+    path = tmp_path / "Pohon_Kinerja.xlsx"
+    assert main(["template", "-o", str(path)]) == 0
+    plan = parse_workbook(read_raw(path))
+    assert plan.pk_year == PK_YEAR  # the second year, as `--help` says
+    assert_same_workbook(TEMPLATE_PATH, path)
+    main(["template", "--help"])
+    assert "Tahun PK (bawaan: tahun kedua)" in capsys.readouterr().out
+
+
 def test_output_is_deterministic(tmp_path, template):
     again = tmp_path / "lagi.xlsx"
     build_template(again, 2025, 2029, pk_year=PK_YEAR)
@@ -187,7 +199,7 @@ def test_other_periods_and_bad_arguments(tmp_path):
     build_template(path, 2027, 2031, instansi="Pemerintah Kabupaten Uji")
     plan = parse_workbook(read_raw(path))
     assert plan.sheets[C.LEVEL_BY_NUMBER[1].sheet].years == list(range(2027, 2032))
-    assert plan.pk_year == 2027  # defaults to the first year
+    assert plan.pk_year == 2028  # defaults to the second year, as `template --help` says
     assert plan.identity.text(C.KEY_INSTANSI) == "Pemerintah Kabupaten Uji"
     with pytest.raises(ValueError):
         build_template(path, 2025, 2029, pk_year=2030)

@@ -30,12 +30,15 @@ from pohon_xl.findings_batch import (  # noqa: F401  (CATALOGUE: re-exported)
     HEAD_WITHOUT_SUPERIOR,
     L1_UNSUPPORTED,
     L2_PARENT_NOT_IN_BODY,
+    MALFORMED_EMAIL,
     NO_BODY,
     OFFICE_DEFINES_L1,
     POSITION_CONFLICT,
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node, Plan, Position
+
+from .mail import first_address, malformed_address, sent_name
 
 NO_BODY_NAME = "(belum dikirim)"
 
@@ -64,7 +67,16 @@ class Batch:
 
     @property
     def body_name(self) -> str:
-        return self.body.source if self.body else NO_BODY_NAME
+        return sent_name(self.body.source) if self.body else NO_BODY_NAME
+
+
+def workbook_name(plan: Plan) -> str:
+    """Another workbook as a message names it to an office: by its office and the file name
+    it was sent as (``Dinas Perhubungan (Pohon_Kinerja.xlsx)``), never by the inbox's path
+    (``surel.eml/Pohon_Kinerja.xlsx``), which means nothing to the office."""
+    label = (plan.identity.text(C.KEY_PERANGKAT_DAERAH) or plan.identity.text(C.KEY_INSTANSI))
+    name = sent_name(plan.source)
+    return f"{label} ({name})" if label else name
 
 
 def arrange(plans: Sequence[Plan]) -> Batch:
@@ -117,6 +129,7 @@ class _Checker:
         yield from self.foreign_owners()
         yield from self.position_conflicts()
         yield from self.head_superiors()
+        yield from self.emails()
 
     # --- locations -----------------------------------------------------------------------
     @staticmethod
@@ -148,7 +161,7 @@ class _Checker:
     def duplicate_offices(self) -> Iterator[Finding]:
         for plans in self.codes.values():
             for plan in plans[1:]:
-                others = ", ".join(p.source for p in plans if p is not plan)
+                others = ", ".join(workbook_name(p) for p in plans if p is not plan)
                 yield DUPLICATE_OFFICE.finding(plan.source, self.at_identity(plan, C.KEY_KODE_PD),
                                                params=dict(code=office_code(plan), others=others))
 
@@ -167,7 +180,7 @@ class _Checker:
             if len(places) < 2:
                 continue
             for plan, node in places:
-                others = "; ".join(f"{p.source} ({n.sheet} baris {n.row})"
+                others = "; ".join(f"{workbook_name(p)}, {n.sheet} baris {n.row}"
                                    for p, n in places if p is not plan)
                 prefix = office_code(plan) or "OPD"
                 yield DUPLICATE_ID.finding(plan.source, self.at_node(plan, node, C.ID),
@@ -234,7 +247,7 @@ class _Checker:
                     below = {id(self.plan_of.get(id(d))) for d in self.tree.descendants(node)}
                     if any(id(p) in below for p in partners):
                         continue
-                    other = ", ".join(p.source for p in partners)
+                    other = ", ".join(sent_name(p.source) for p in partners)
                     yield COLLABORATOR_ABSENT.finding(
                         plan.source, self.at_node(plan, node, C.KOLABORATOR), node_id=node.id,
                         level=node.level, params=dict(code=code, id=node.id, other=other))
@@ -242,7 +255,8 @@ class _Checker:
                         yield COLLABORATOR_ASKED.finding(
                             partner.source, self.at_identity(partner, C.KEY_KODE_PD),
                             node_id=node.id, params=dict(code=code, id=node.id,
-                                                         sasaran=node.sasaran, owner=plan.source))
+                                                         sasaran=node.sasaran,
+                                                         owner=workbook_name(plan)))
 
     def foreign_owners(self) -> Iterator[Finding]:
         for plan in self.batch.plans:
@@ -257,7 +271,7 @@ class _Checker:
                 other, position = elsewhere[0]
                 yield FOREIGN_OWNER.finding(
                     plan.source, self.at_node(plan, node, C.PEMILIK), node_id=node.id,
-                    level=node.level, params=dict(owner=node.owner, other=other.source,
+                    level=node.level, params=dict(owner=node.owner, other=workbook_name(other),
                     name=position.name or position.code))
 
     def position_conflicts(self) -> Iterator[Finding]:
@@ -272,7 +286,7 @@ class _Checker:
                 column = C.NAMA_JABATAN if name_differs else C.NIP_PEMANGKU
                 yield POSITION_CONFLICT.finding(
                     plan.source, self.at_position(plan, position, column), params=dict(code=code,
-                    name=position.name, nip=_nip(position.nip), other=first_plan.source,
+                    name=position.name, nip=_nip(position.nip), other=workbook_name(first_plan),
                     other_name=first.name, other_nip=_nip(first.nip)))
 
 
@@ -291,6 +305,24 @@ class _Checker:
                     params=dict(code=position.code, name=position.name or position.code,
                     superior=position.superior or "(kosong)", body=self.batch.body_name))
 
+
+
+    def emails(self) -> Iterator[Finding]:
+        """An Email cell the reply cannot use as it is (two lines, a header, a name ...)."""
+        for plan in self.batch.plans:
+            cell = plan.identity.text(C.KEY_EMAIL)
+            if not malformed_address(cell):
+                continue
+            first = first_address(cell)
+            used = (f"balasan hanya dikirim ke {first}" if first
+                    else "tidak ada alamat yang dapat dipakai untuk balasan")
+            shown = " ↵ ".join(line.strip() for line in cell.splitlines() if line.strip())
+            yield MALFORMED_EMAIL.finding(plan.source, self.at_identity(plan, C.KEY_EMAIL),
+                                          params=dict(value=_clip(shown, 80), used=used))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 # Single-workbook findings that only exist because the body is split over workbooks, and
 # that the batch re-evaluates (or that a BAT code replaces, with the consolidated answer):

@@ -265,7 +265,7 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     sheets += derived
     chart = BarChart(
         sheet=REKAP, title="Temuan per perangkat daerah",
-        categories_column=REKAP_HEADERS.index("Berkas") + 1,
+        categories_column=REKAP_HEADERS.index("Perangkat Daerah") + 1,
         series_columns=((6, "C00000"), (7, "FFC000"), (8, "5B9BD5")),
         first_row=2, last_row=len(rows) + 1, anchor="L2",
     )

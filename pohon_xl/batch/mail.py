@@ -7,11 +7,13 @@ Deterministic: no ``Date`` unless the submission's own e-mail had one (reused as
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.utils import parsedate_to_datetime
 
 from pohon_xl.core.compare import Comparison
 from pohon_xl.findings import Finding, Severity
@@ -26,10 +28,29 @@ MIME_TYPES = {
 }
 
 
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember")
+
+
 def valid_address(text: str) -> str:
     """``text`` when it is a plain e-mail address (a workbook cell), else ""."""
     text = " ".join(str(text or "").split())
     return text if _ADDRESS.match(text) else ""
+
+
+def first_address(text: str) -> str:
+    """The first plain address in a cell that may hold more (``a@x.id\\nBcc: b@y.id``,
+    ``Nama <a@x.id>; b@y.id``), else "". Only an address is ever taken, never a header."""
+    for token in re.split(r"[\s,;]+", str(text or "")):
+        if address := valid_address(token.strip("<>()[]\"'")):
+            return address
+    return ""
+
+
+def malformed_address(text: str) -> bool:
+    """True when an ``Email`` cell holds something other than one plain address."""
+    text = str(text or "").strip()
+    return bool(text) and not _ADDRESS.match(text)
 
 
 def one_line(text: str) -> str:
@@ -58,28 +79,62 @@ class Reply:
 
 def recipients(email_cell: str, sender: str) -> tuple[str, str]:
     """(To, Cc): the workbook's Email first; the e-mail sender as Cc when both differ."""
-    address = valid_address(email_cell)
+    address = first_address(email_cell)
     sender = one_line(sender)
     if address and sender and address.casefold() not in sender.casefold():
         return address, sender
     return address or sender, ""
 
 
+def sent_name(display: str) -> str:
+    """The file name as the office sent it (the inbox shows ``surel.eml/Nama.xlsx``)."""
+    return posixpath.basename(display.rstrip("/")) or display
+
+
+def origin(display: str, date: str = "") -> str:
+    """How the file came, in words (innermost first); "" for a file of the inbox folder."""
+    words = []
+    for part in reversed(display.rstrip("/").split("/")[:-1]):
+        if part.lower().endswith(".zip"):
+            words.append(f"di dalam arsip {part}")
+        elif part.lower().endswith(".eml"):
+            day = _day(date)
+            words.append(f"lampiran surel tanggal {day}" if day else "lampiran surel")
+    return ", ".join(words)
+
+
+def _day(date: str) -> str:
+    try:
+        when = parsedate_to_datetime(date)
+    except (TypeError, ValueError, IndexError):
+        return ""
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
+def _submission(reply: Reply) -> str:
+    how = origin(reply.file, reply.date)
+    return f"\"{sent_name(reply.file)}\"" + (f" ({how})" if how else "")
+
+
 def _where(finding: Finding) -> str:
+    """``ID DISHUB-01 (L2_Sasaran_PD, baris 5, kolom ID Induk)``: the node's ID before the
+    place, so that a finding in the column named ID never reads "kolom ID ID DISHUB-01"."""
     loc = finding.location
     parts = [loc.sheet] if loc.sheet else []
     if loc.row:
         parts.append(f"baris {loc.row}")
     if loc.column:
         parts.append(f"kolom {loc.column}")
-    return ", ".join(parts) or "workbook"
+    place = ", ".join(parts)
+    if finding.node_id:
+        return f"ID {finding.node_id}" + (f" ({place})" if place else "")
+    return place or "workbook"
 
 
 def _lines(findings: Sequence[Finding], limit: int) -> list[str]:
     lines = []
     for number, finding in enumerate(findings[:limit], start=1):
-        node = f" ID {finding.node_id}" if finding.node_id else ""
-        lines.append(f"{number}. [{finding.code}] {_where(finding)}{node}: {finding.message}")
+        lines.append(f"{number}. [{finding.code}] {_where(finding)}: {finding.message}")
         lines.append(f"   Saran: {finding.suggestion}")
     if len(findings) > limit:
         lines.append(f"… dan {len(findings) - limit} lagi (lihat sheet {C.LAPORAN}).")
@@ -121,8 +176,8 @@ def body_text(reply: Reply, findings: Sequence[Finding],
         out += [reply.note, ""]
     if reply.problem:
         out += [
-            f"Workbook \"{reply.file}\" yang Bapak/Ibu kirim tidak dapat kami baca:",
-            f"  {reply.problem}",
+            f"Workbook {_submission(reply)} yang Bapak/Ibu kirim tidak dapat kami baca:",
+            f"  {reply.problem.removeprefix(f'{reply.file}: ')}",
             "",
             "Mohon kirim ulang workbook pohon kinerja (.xlsx) yang utuh dengan membalas surel "
             "ini.",
@@ -131,7 +186,7 @@ def body_text(reply: Reply, findings: Sequence[Finding],
         galat = [f for f in findings if f.severity is Severity.GALAT]
         warn = [f for f in findings if f.severity is Severity.PERINGATAN]
         info = [f for f in findings if f.severity is Severity.INFO]
-        out.append(f"Workbook pohon kinerja \"{reply.file}\" sudah kami periksa.")
+        out.append(f"Workbook pohon kinerja {_submission(reply)} sudah kami periksa.")
         out.append(f"Hasil: {reply.status} ({len(galat)} galat, {len(warn)} peringatan, "
                    f"{len(info)} info).")
         out.append("")
@@ -163,7 +218,7 @@ def body_text(reply: Reply, findings: Sequence[Finding],
 
 
 def subject(reply: Reply, findings: Sequence[Finding]) -> str:
-    label = reply.office or reply.file
+    label = reply.office or sent_name(reply.file)
     galat = sum(f.severity is Severity.GALAT for f in findings)
     detail = f" ({galat} galat)" if galat else ""
     return one_line(f"Pohon kinerja {label}: {reply.status}{detail}")

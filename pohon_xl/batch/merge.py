@@ -294,12 +294,20 @@ def rekap_row(file: str, plan: Plan | None, findings: Sequence[Finding], sender:
                     (galat, counts[Severity.PERINGATAN], counts[Severity.INFO]), status, reason)
 
 
+def _office(row: RekapRow) -> Cell:
+    """The office, which also labels the row's bar in the chart; a file that could not be
+    read names none, so its bar says so."""
+    if not row.office and row.status == TIDAK_TERBACA:
+        return Cell("(tidak terbaca)", "text")
+    return _text(row.office)
+
+
 def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSpec:
     """One row per submitted file, totals, then the findings about the batch as a whole."""
     table: list[list[Cell | None]] = [[Cell(h, "header") for h in REKAP_HEADERS]]
     for number, row in enumerate(rows, start=1):
         table.append([
-            Cell(number, "number"), _text(row.office), _text(row.code), _text(row.file),
+            Cell(number, "number"), _office(row), _text(row.code), _text(row.file),
             _text(row.sender), Cell(row.counts[0], "number"), Cell(row.counts[1], "number"),
             Cell(row.counts[2], "number"), Cell(row.status, _REKAP_STYLE[row.status]),
             _text(row.reason), _text(row.changes), Cell(row.resolved, "number"),

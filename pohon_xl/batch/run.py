@@ -35,7 +35,7 @@ from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan, Position
 
-from .cross import Batch, arrange, cross_check, reconsider
+from .cross import MALFORMED_EMAIL, Batch, arrange, cross_check, reconsider
 from .inbox import InboxItem, Limits, collect, safe_filename
 from .jobs import (
     Analysed,
@@ -47,7 +47,7 @@ from .jobs import (
     consolidate_job,
     finish_job,
 )
-from .mail import Reply, build_reply, recipients, valid_address
+from .mail import Reply, build_reply, first_address, malformed_address, recipients
 from .merge import DIGANTIKAN, DITERIMA, TIDAK_TERBACA, RekapRow, rekap_row
 from .rounds import (
     MEMORY_DIR,
@@ -206,7 +206,7 @@ class _Batch:
         cross = cross_check(plans)
         batch = arrange(plans)
         if batch.body is not None:
-            self.planner = valid_address(batch.body.identity.text(C.KEY_EMAIL))
+            self.planner = first_address(batch.body.identity.text(C.KEY_EMAIL))
         first = batch.body or (plans[0] if plans else Plan())
         self.instansi = first.identity.text(C.KEY_INSTANSI)
         self.memory = load_memory(self.memory_dir, self.instansi)
@@ -388,11 +388,14 @@ class _Batch:
     def rekap_row(self, index: int, plan: Plan, findings: list[Finding]) -> RekapRow:
         item = self.items[index]
         email_cell = plan.identity.text(C.KEY_EMAIL)
-        notes = [] if recipients(email_cell, item.sender)[0] else [
-            "Alamat balasan tidak diketahui (isi Email di Identitas)."]
+        to = recipients(email_cell, item.sender)[0]
+        notes = [] if to else ["Alamat balasan tidak diketahui (isi Email di Identitas)."]
+        if malformed_address(email_cell):
+            notes = [f"[{MALFORMED_EMAIL.code}] Email di Identitas bukan satu alamat; "
+                     + (f"balasan ke {to}." if to else "tidak ada alamat balasan.")]
         if index in self.versions.unordered:
             notes.append(self.unordered_note(index))
-        row = rekap_row(item.name, plan, findings, item.sender or valid_address(email_cell),
+        row = rekap_row(item.name, plan, findings, item.sender or first_address(email_cell),
                         note=" ".join(notes))
         changes = self.changes.get(index)
         if changes is None:

@@ -56,8 +56,8 @@ def print_batch_summary(result: BatchResult) -> None:
                       f"[{colour}]{f.row.status}[/]")
     totals = [sum(f.row.counts[i] for f in result.files) for i in range(3)]
     accepted = sum(f.row.status == DITERIMA for f in result.files)
-    table.add_row(f"{len(result.files)} berkas", f"{accepted} diterima",
-                  *(str(t) for t in totals), "", style="bold")
+    table.add_row(f"{len(result.files)} berkas", "", *(str(t) for t in totals),
+                  f"{accepted} diterima", style="bold")
     console.print(table)
     for f in result.files:
         if f.row.reason and f.row.status != DITERIMA:

@@ -543,7 +543,8 @@ def new_workbook(
     """The template as an openpyxl workbook (not saved), ready to be filled or saved."""
     if not 1900 <= start_year <= end_year <= start_year + 20:
         raise ValueError(f"periode tidak sah: {start_year}–{end_year}")
-    pk_year = start_year if pk_year is None else pk_year
+    # The PK is signed for the year after the plan is set: the second year of the period.
+    pk_year = min(start_year + 1, end_year) if pk_year is None else pk_year
     if not start_year <= pk_year <= end_year:
         raise ValueError(f"Tahun PK {pk_year} di luar periode {start_year}–{end_year}")
     years = range(start_year, end_year + 1)

@@ -1,7 +1,7 @@
 """The workbook contract (version 1) as data: sheet names, headers and allowed values.
 
 Everything that names a sheet or a header comes from here, so the reader, the rules, the
-template and the writers cannot drift apart. See ``shared/workbook-contract.md``.
+template and the writers cannot drift apart. See ``docs/workbook-contract.md``.
 """
 
 from __future__ import annotations

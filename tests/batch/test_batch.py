@@ -237,6 +237,10 @@ def test_rekap_rows_and_chart(world, consolidated):
     book = openpyxl.load_workbook(world["out"] / KONSOLIDASI)
     [chart] = book["Rekap"]._charts
     assert chart.grouping == "stacked" and len(chart.series) == 3
+    # "per perangkat daerah": each bar is labelled by the office (column B), not the file
+    assert "Temuan per perangkat daerah" in str(chart.title.tx.rich.p[0].r[0].t)
+    assert chart.series[0].cat.strRef.f == f"Rekap!$B$2:$B${len(rows) + 1}"
+    assert by_file["Rusak.xlsx"]["Perangkat Daerah"] == "(tidak terbaca)"
 
 
 def test_reply_to_workbook_email(world):
@@ -246,7 +250,8 @@ def test_reply_to_workbook_email(world):
     assert message["Date"] is None  # not from an e-mail: no date at all
     assert "Perlu perbaikan" in message["Subject"] and "1 galat" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
-    assert "[BAT01] L6_RHK_Individu, baris 2, kolom ID" in text
+    assert "[BAT01] ID DISHUB-L6-1 (L6_RHK_Individu, baris 2, kolom ID): ID 'DISHUB-L6-1'" in text
+    assert "kolom ID ID" not in text
     assert text.index("Galat") < text.index("Peringatan") if "Peringatan" in text else True
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "PUPR.xlsx"
@@ -260,6 +265,11 @@ def test_reply_to_the_sender_of_an_email(world):
     assert message["Date"] == DISPAR_DATE
     assert message["In-Reply-To"] == "<dispar-1@contoh.go.id>"
     assert "Diterima" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    # the name the office gave its file and how it came, never the inbox's path
+    assert (f'Workbook pohon kinerja "{DISPAR_ATTACHMENT}" (lampiran surel tanggal '
+            '2 November 2026) sudah kami periksa.') in text
+    assert ".eml/" not in text and ".eml" not in message["Subject"]
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == DISPAR_ATTACHMENT
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
@@ -270,8 +280,19 @@ def test_reply_for_an_unreadable_attachment(world):
     message = parse_eml(world["out"] / "balasan" / "Satpol PP.xlsx.eml")
     assert message["To"] == SATPOL_SENDER
     assert "Tidak terbaca" in message["Subject"]
-    assert "tidak dapat kami baca" in message.get_body(("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert 'Workbook "Satpol PP.xlsx" (lampiran surel) yang Bapak/Ibu kirim tidak dapat kami ' \
+           "baca:\r\n  berkas rusak atau terpotong" in text
+    assert message["Subject"] == "Pohon kinerja Satpol PP.xlsx: Tidak terbaca"
+    assert ".eml/" not in text
     assert list(message.iter_attachments()) == []
+
+
+def test_reply_names_the_archive_a_file_came_in(world):
+    message = parse_eml(world["out"] / "balasan" / "Dishub.xlsx.eml")
+    text = message.get_body(("plain",)).get_content()
+    assert 'Workbook pohon kinerja "Dishub.xlsx" (di dalam arsip arsip_dishub.zip)' in text
+    assert ".zip/" not in text
 
 
 # --- determinism ---------------------------------------------------------------------------
@@ -400,6 +421,10 @@ def test_cli_summary_and_exit_codes(tmp_path, capsys):
     assert main(["batch", str(inbox), "-o", str(tmp_path / "hasil"), "--jobs", "1"]) == 0
     captured = capsys.readouterr()
     assert "Hasil batch" in captured.out and "Pemkot.xlsx" in captured.out
+    [total] = [line for line in captured.out.splitlines() if "│ 2 berkas" in line]
+    cells = [cell.strip() for cell in total.strip("│ ").split("│")]
+    # the count of accepted files under Status, the Perangkat Daerah column left empty
+    assert (cells[1], cells[2], cells[-1]) == ("", "0", "2 diterima")
     assert "Memeriksa [2/2] Pemkot.xlsx" in captured.err  # not a terminal: plain lines
     assert main(["batch", str(tmp_path / "tidak-ada"), "-o", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
