@@ -322,3 +322,32 @@ class UnknownYearHeader(Rule):
             if info.present:
                 for label in info.unknown_year_headers:
                     yield self.at(ctx, key, 1, label, sheet=info.name, label=label)
+
+
+@register
+class NoNode(Rule):
+    """A workbook whose level sheets hold no node at all: nothing was checked, so it must not
+    read as "Tidak ada temuan". The real pattern: a blank template sent back (or the wrong
+    file attached) validated with exit status 0.
+
+    Salah: templat kosong dikirim sebagai hasil pengisian · Benar: setidaknya satu sasaran
+    (ID dan Sasaran) pada sheet level.
+    """
+
+    code = "STR13"
+    name = "Workbook tanpa node"
+    severity = Severity.GALAT
+    message = "Tidak ada satu pun sasaran di sheet level (L1–L6): workbook ini belum diisi."
+    suggestion = (
+        "Isi sasaran mulai dari {sheet} (ID, Sasaran, Indikator, target), atau kirim berkas "
+        "yang sudah diisi."
+    )
+
+    def check(self, ctx: Context):
+        if ctx.plan.nodes:
+            return
+        present = [spec.sheet for spec in C.LEVELS if _present(ctx, spec.sheet)]
+        if not present:
+            return  # every level sheet is missing: STR01 says so
+        first = C.LEVELS[1].sheet if ctx.is_opd and C.LEVELS[1].sheet in present else present[0]
+        yield self.at(ctx, first, 2, C.ID, sheet=ctx.sheet_name(first))
