@@ -196,7 +196,10 @@ class CodeNameMissing(Rule):
 
 @register
 class CodeNotOfficial(Rule):
-    """A code that is not in the official nomenclature list (runs only when a list is given).
+    """A code that is not in the official nomenclature list (runs only when a list is given);
+    the finding names the list used. The support programmes, activities and sub-activities
+    that the list writes once for every urusan (``X.XX.01…``) match any urusan's code. The
+    real pattern: 28 of 35 warnings on one office were its ``X.XX.01`` support codes.
 
     Salah: ``Kode Kegiatan | 2.15.02.2.99`` · Benar: kode yang ada di Kepmendagri yang
     berlaku (``2.15.02.2.06``).
@@ -205,7 +208,7 @@ class CodeNotOfficial(Rule):
     code = "NOM06"
     name = "Kode tidak ada di nomenklatur resmi"
     severity = Severity.PERINGATAN
-    message = "{header} '{value}' tidak ditemukan di daftar nomenklatur resmi."
+    message = "{header} '{value}' tidak ditemukan di daftar nomenklatur resmi ({source})."
     suggestion = (
         "Periksa kode terhadap Kepmendagri yang berlaku, atau perbarui daftar nomenklatur yang "
         "dipakai."
@@ -215,11 +218,12 @@ class CodeNotOfficial(Rule):
         official = ctx.official
         if official is None:
             return
+        source = official.source or "daftar yang diberikan"
         for node in _coded(ctx):
-            if node.code and normalise_code(node.code) not in official:
+            if node.code and not official.key_of(node.code):
                 yield self.at_node(
                     ctx, node, node.spec.code_header, header=node.spec.code_header,
-                    value=node.code,
+                    value=node.code, source=source,
                 )
 
 
@@ -243,7 +247,8 @@ class NameNotOfficial(Rule):
         if nomenclature is None:
             return
         for node in _coded(ctx):
-            official = nomenclature.get(normalise_code(node.code)) if node.code else None
+            key = nomenclature.key_of(node.code) if node.code else ""
+            official = nomenclature.get(key) if key else None
             if official is None or not node.code_name:
                 continue
             if not nomenclature.accepts_name(node.code, node.code_name):
