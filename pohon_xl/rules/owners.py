@@ -24,11 +24,12 @@ USUAL_KINDS: dict[int, tuple[str, ...]] = {
 
 
 # An office headed by an Administrator (a Kecamatan: its Camat) shifts the ladder one step
-# down: the Camat owns its L2, the Sekretaris Camat and the Kepala Seksi (Pengawas) its L3.
+# down: the Camat owns its L2, the Sekretaris Camat (also an Administrator) and the Kepala
+# Seksi (Pengawas) its L3 and L4.
 ADMINISTRATOR_HEADED: dict[int, tuple[str, ...]] = {
     2: (ADMINISTRATOR,),
     3: (ADMINISTRATOR, PENGAWAS),
-    4: (PENGAWAS, FUNGSIONAL, PELAKSANA),
+    4: (ADMINISTRATOR, PENGAWAS, FUNGSIONAL, PELAKSANA),
     5: (PENGAWAS, FUNGSIONAL, PELAKSANA),
 }
 RANK = {C.KEPALA_DAERAH: 0, JPT: 1, ADMINISTRATOR: 2, PENGAWAS: 3, FUNGSIONAL: 4, PELAKSANA: 4}
@@ -59,9 +60,10 @@ def kind_of(text: str) -> str:
 
 
 def _outside_superior(ctx: Context, position: Position) -> bool:
-    """In an OPD workbook the head of the OPD reports to the Kepala Daerah of the body-level
-    workbook: a missing or unknown superior there is checked in batch mode."""
-    return ctx.is_opd and kind_of(position.kind) == JPT
+    """In an OPD workbook the head of the OPD (a JPT, or the Administrator heading a
+    Kecamatan) reports to the Kepala Daerah of the body-level workbook: a missing or unknown
+    superior there is checked in batch mode."""
+    return ctx.is_opd and kind_of(position.kind) in (JPT, _office_head(ctx))
 
 
 @register
@@ -137,8 +139,8 @@ class OwnerKindUnusual(Rule):
     L3 Administrator (JPT tolerated); L4 Pengawas, Administrator or Fungsional; L5 Pengawas,
     Fungsional or Pelaksana; L6 any. The ladder is judged relative to the office's own head:
     in an office headed by an Administrator (a Kecamatan, whose Camat is an Administrator)
-    L2 is the Administrator's, L3 an Administrator's or a Pengawas's, L4 and L5 a Pengawas's,
-    a Fungsional's or a Pelaksana's. The real pattern: every L2/L3 owner of a Kecamatan
+    L2 is the Administrator's, L3 an Administrator's or a Pengawas's, L4 also a Fungsional's
+    or a Pelaksana's, L5 a Pengawas's, a Fungsional's or a Pelaksana's. The real pattern: every L2/L3 owner of a Kecamatan
     reported as unusual because the rule assumed a JPT at the top.
 
     Salah: sasaran program (L3) dimiliki ``Pelaksana`` · Benar: dimiliki Kepala Bidang
@@ -265,7 +267,8 @@ class PositionCodeMissing(Rule):
 @register
 class SuperiorMissing(Rule):
     """A position other than Kepala Daerah without `Kode Jabatan Atasan`: its PK has no
-    *pihak kedua*. Info for the head of an OPD (JPT) in an OPD workbook.
+    *pihak kedua*. Info for the head of an OPD (a JPT, or the Administrator heading a
+    Kecamatan) in an OPD workbook.
 
     Salah: Kepala Bidang dengan atasan kosong · Benar: ``Kode Jabatan Atasan | KADISHUB``.
     """
@@ -291,8 +294,9 @@ class SuperiorMissing(Rule):
 
 @register
 class SuperiorUnknown(Rule):
-    """`Kode Jabatan Atasan` names no position of `Jabatan`. Info for the head of an OPD (JPT)
-    in an OPD workbook (the Kepala Daerah is in the body-level workbook).
+    """`Kode Jabatan Atasan` names no position of `Jabatan`. Info for the head of an OPD (a JPT,
+    or the Administrator heading a Kecamatan) in an OPD workbook (the Kepala Daerah is in the
+    body-level workbook).
 
     Salah: ``Kode Jabatan Atasan | KADIS`` padahal kodenya ``KADISHUB`` · Benar: ``KADISHUB``.
     """

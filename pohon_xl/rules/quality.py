@@ -229,3 +229,28 @@ class DuplicateSasaran(Rule):
                         ctx, node, C.SASARAN, sasaran=node.sasaran,
                         first=first.id, first_row=first.row,
                     )
+
+
+@register
+class SasaranMissing(Rule):
+    """A node (its `ID` filled) without `Sasaran`: the condition it stands for is unnamed,
+    and its PK or SKP row prints an empty sasaran. The real pattern: budget records copied
+    from SIPD, which carry the programme's and the activity's indicators but no sasaran.
+
+    Salah: ``ID | P-7.01.02`` dengan ``Sasaran`` kosong · Benar: ``Sasaran | Meningkatnya
+    kualitas pelayanan publik di kecamatan``.
+    """
+
+    code = "KUA05"
+    name = "Sasaran kosong"
+    severity = Severity.PERINGATAN
+    message = "Node '{id}' tidak memiliki rumusan sasaran."
+    suggestion = (
+        "Rumuskan kondisi yang dituju node ini (mis. 'Meningkatnya …'); indikatornya saja "
+        "tidak cukup untuk PK."
+    )
+
+    def check(self, ctx: Context):
+        for node in ctx.plan.nodes:
+            if node.id and not node.sasaran and ctx.has_column(node.spec.sheet, C.SASARAN):
+                yield self.at_node(ctx, node, C.SASARAN)
