@@ -130,9 +130,19 @@ class _Rows:
                     if None in values:
                         self.gaps.append((node, indicator))
                         values = [v for v in values if v is not None]
-                    if level <= 5 and baseline.empty and indicator.name:
-                        self.baseless.append((node, indicator))
-                    slips = _scale_slips(indicator, years)
+                    start, typed = baseline.value, baseline.raw
+                    if typed is None or (typed.__class__ is str and not typed.strip()):
+                        if level <= 5 and indicator.name:
+                            self.baseless.append((node, indicator))
+                    # _steady(values, start), inlined: the common case costs two builtins.
+                    if values:
+                        low, high = min(values), max(values)
+                        if start:
+                            low, high = min(low, start), max(high, start)
+                        steady = low > 0 and high < SLIP_RATIO * low
+                    else:
+                        steady = True
+                    slips = None if steady else _scale_slips(indicator, years)
                     if slips:
                         # A thousands separator read as a decimal one is the cause; the
                         # direction rules would point the planner elsewhere.
@@ -140,7 +150,6 @@ class _Rows:
                         continue
                     if reverse is not None and values != sorted(values, reverse=reverse):
                         self.against_direction.append((node, indicator))
-                    start = baseline.value
                     if reverse is not None and start is not None and values and (
                         values[-1] > start + EPSILON if reverse else values[-1] < start - EPSILON
                     ):
