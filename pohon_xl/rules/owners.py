@@ -431,7 +431,7 @@ def _nip_problem(nip: str) -> tuple[str, bool]:
     tmt_y, tmt_m = int(text[8:12]), int(text[12:14])
     if not (
         1930 <= born_y <= 2015 and 1 <= born_m <= 12 and 1 <= born_d <= 31
-        and born_y + 15 <= tmt_y <= 2040 and 1 <= tmt_m <= 12 and text[14] in "12"
+        and 1950 <= tmt_y <= 2040 and 1 <= tmt_m <= 12 and text[14] in "12"
         and text[15:] != "000"
     ):
         return "tidak berpola NIP (tanggal lahir, TMT, jenis kelamin, nomor urut)", False

@@ -185,6 +185,27 @@ class OutputCountAtActivity(Rule):
                 )
 
 
+def _offices(ctx: Context) -> dict[str, str]:
+    """Kode Jabatan -> the office it belongs to: the top of its chain of superiors below the
+    Kepala Daerah. Offices write the same support sasaran on purpose; a body-level workbook
+    holds many offices."""
+    positions, result = ctx.positions, {}
+    for code in positions:
+        chain, current = [], code
+        while current in positions and current not in chain and current not in result:
+            chain.append(current)
+            superior = positions[current].superior
+            if superior not in positions or positions[superior].kind.strip().casefold() == (
+                C.KEPALA_DAERAH.casefold()
+            ):
+                break
+            current = superior
+        top = result.get(current, chain[-1] if chain else code)
+        for visited in chain:
+            result[visited] = top
+    return result
+
+
 def _sasaran_key(text: str) -> str:
     """A sasaran compared without case, punctuation or spacing."""
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
@@ -192,8 +213,9 @@ def _sasaran_key(text: str) -> str:
 
 @register
 class DuplicateSasaran(Rule):
-    """The same sasaran text on two nodes of one level of L1–L5 (case, punctuation and spacing
-    aside): one condition owned twice, or a copy-paste left unedited. `Berbagi` nodes with
+    """The same sasaran text on two nodes of one level of L1–L5 of one office (case,
+    punctuation and spacing aside; in a body-level workbook each office is the chain of
+    positions under its head): one condition owned twice, or a copy-paste left unedited. `Berbagi` nodes with
     different owners share a condition on purpose and are not reported.
 
     Salah: dua node L3 ``Meningkatnya kualitas pelayanan publik kecamatan`` · Benar: satu
@@ -211,12 +233,14 @@ class DuplicateSasaran(Rule):
 
     def check(self, ctx: Context):
         berbagi = C.BERBAGI.casefold()
+        office = _offices(ctx)
         for level in range(1, 6):  # RHK of peers are alike by design
-            seen: dict[str, Node] = {}
+            seen: dict[tuple[str, str], Node] = {}
             for node in ctx.by_level.get(level, []):
                 if not node.sasaran:
                     continue
-                first = seen.setdefault(_sasaran_key(node.sasaran), node)
+                key = (office.get(node.owner, node.owner), _sasaran_key(node.sasaran))
+                first = seen.setdefault(key, node)
                 if first is node:
                     continue
                 shared = (
