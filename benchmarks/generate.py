@@ -367,11 +367,22 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
     holder, nip = names.person()
     head = Position(f"{kode}-01", f"Kepala {opd}", "JPT", opd, "BUPATI", nip, holder)
     book.positions.append(head)
+    used: set[str] = set()
+
+    def distinct(text: str) -> str:
+        """The sasaran, made unique within the office (rule KUA04 reports twins)."""
+        result, n = text, 1
+        while result.casefold() in used:
+            n += 1
+            result = f"{text} tahap {n}"
+        used.add(result.casefold())
+        return result
+
     l2s = []
     for i in range(rng.choice((2, 3))):
         obj = theme.objects[i % len(theme.objects)]
         l2 = Node(2, f"{kode}.SS-{i + 1:02d}", l1_ids[theme.l1 if i == 0 else rng.randrange(len(l1_ids))],
-                  f"{rng.choice(CONDITIONS)} {obj} di {DAERAH}", head.code,
+                  distinct(f"{rng.choice(CONDITIONS)} {obj} di {DAERAH}"), head.code,
                   [_outcome_indicator(rng, obj) for _ in range(rng.choice((1, 2)))],
                   C.KONTRIBUSI, note=rng.choice(("", "Sasaran Renstra Perangkat Daerah 2025–2029.")))
         l2s.append(l2)
@@ -398,7 +409,8 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
         inds = ([Ind(**vars(parent_l2.indicators[0]))] if langsung else
                 [_outcome_indicator(rng, obj) for _ in range(rng.choice((1, 1, 2)))])
         l3 = Node(3, next_id(3, "SP"), parent_l2.id,
-                  f"{rng.choice(CONDITIONS)} {obj} melalui program bidang {bidang.lower()}",
+                  distinct(f"{rng.choice(CONDITIONS)} {obj} melalui program bidang "
+                           f"{bidang.lower()}"),
                   kabid.code, inds, C.LANGSUNG if langsung else C.KONTRIBUSI, program,
                   program_name)
         book.nodes[3].append(l3)
@@ -422,8 +434,10 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
                 activity, activity_name = codes.activity(program, rng, theme)
                 aobj = rng.choice(theme.activities)
                 l4 = Node(4, next_id(4, "SK"), l3.id,
-                          f"{rng.choice(CONDITIONS)} {aobj} {rng.choice(RESULTS)}", kasi.code,
-                          [_output_indicator(rng, aobj) for _ in range(rng.choice((1, 1, 2)))],
+                          distinct(f"{rng.choice(CONDITIONS)} {aobj} {rng.choice(RESULTS)}"),
+                          kasi.code,
+                          # L4 is an immediate outcome: no output counts (rule KUA03)
+                          [_outcome_indicator(rng, aobj) for _ in range(rng.choice((1, 1, 2)))],
                           C.KONTRIBUSI, activity, activity_name)
                 book.nodes[4].append(l4)
                 for _ in range(rng.choice((2, 3, 3, 4))):
@@ -433,7 +447,7 @@ def _office(rng: random.Random, names: Names, codes: Codes, theme: Theme, number
                     budgets = [int(budget * (1 + 0.05 * k) // 1_000_000 * 1_000_000)
                                for k in range(len(YEARS))]
                     l5 = Node(5, next_id(5, "SSK"), l4.id,
-                              f"Tersedianya {sobj} {rng.choice(RESULTS)}", kasi.code,
+                              distinct(f"Tersedianya {sobj} {rng.choice(RESULTS)}"), kasi.code,
                               [_output_indicator(rng, sobj) for _ in range(rng.choice((1, 1, 2)))],
                               C.KONTRIBUSI, sub, sub_name, budgets,
                               collaborators=rng.choice(("",) * 9 + (head.code,)))

@@ -85,9 +85,23 @@ class Nomenclature(dict[str, str]):
     matches any.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: str = "") -> None:
         super().__init__()
         self.alternates: dict[str, set[str]] = {}
+        self.source = source  # which list: named in the findings that use it
+
+    def key_of(self, code: object) -> str:
+        """The list's key for a code, or ''. The support programmes (``X.XX.01`` …) are
+        written once for every urusan: ``7.01.01.2.01.0001`` is ``X.XX.01.2.01.0001``."""
+        key = normalise_code(code)
+        if key in self:
+            return key
+        parts = key.split(".")
+        if len(parts) >= 3:
+            general = ".".join(["X", "XX", *parts[2:]])
+            if general in self:
+                return general
+        return ""
 
     def add(self, code: object, name: object) -> None:
         key = normalise_code(code)
@@ -98,9 +112,10 @@ class Nomenclature(dict[str, str]):
         self.alternates.setdefault(key, set()).add(normalise_name(label))
 
     def accepts_name(self, code: str, name: str) -> bool:
-        names = self.alternates.get(normalise_code(code))
+        key = self.key_of(code) or normalise_code(code)
+        names = self.alternates.get(key)
         if names is None:
-            value = self.get(normalise_code(code))
+            value = self.get(key)
             names = {normalise_name(value)} if value else set()
         return normalise_name(name) in names
 
@@ -196,6 +211,7 @@ def load_nomenclature(path: str | Path) -> Nomenclature:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     result = nomenclature_from_rows(csv.reader(io.StringIO(text), delimiter=delimiter))
+    result.source = Path(path).name
     if not result:
         raise InputError(
             f"{Path(path).name}: tidak ada kode nomenklatur yang dikenali; berkas CSV perlu "

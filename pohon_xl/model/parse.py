@@ -90,6 +90,15 @@ def _number_of(value: object) -> Number:
     return Number(value, parse_number(value))
 
 
+def nip_text(value: object) -> str:
+    """A NIP cell as text. A NIP stored as a number kept only 15 significant digits: it reads
+    as Excel shows it (``1.99203172015031E+17``), never as 18 digits that look right but
+    end in other digits (rule PEM12 reports it)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return format(float(value), ".15g").upper()
+    return text(value)
+
+
 class _Texts(dict):
     """``texts[value]`` is ``text(value)``: one dict look-up for the strings a sheet repeats
     (units, owners, parent IDs, empty cells). Only str and None are kept: no other cell value
@@ -240,6 +249,10 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
     columns = [[texts[line[i]] for line in body] if i is not None else [""] * len(body)
                for i in (info.columns[h] - 1 if h in info.columns else None
                          for h in C.JABATAN_HEADERS)]
+    if C.NIP_PEMANGKU in info.columns:
+        at = info.columns[C.NIP_PEMANGKU] - 1
+        columns[C.JABATAN_HEADERS.index(C.NIP_PEMANGKU)] = [
+            nip_text(line[at]) for line in body]
     for excel_row, values in enumerate(zip(*columns), start=2):
         if any(values):
             plan.positions.append(

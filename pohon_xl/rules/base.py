@@ -293,7 +293,7 @@ class Context:
             return None
         if isinstance(self.nomenclature, Nomenclature):
             return self.nomenclature
-        result = Nomenclature()
+        result = Nomenclature(source="daftar yang diberikan")
         for code, name in self.nomenclature.items():
             result.add(code, name)
         return result

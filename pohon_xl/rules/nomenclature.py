@@ -76,7 +76,8 @@ class CodeMissing(Rule):
         for node in _coded(ctx):
             header = node.spec.code_header
             if not node.code and ctx.has_column(node.spec.sheet, header):
-                yield self.at_node(ctx, node, header,
+                yield self.at_node(
+                    ctx, node, header,
                     params=dict(header=header, example=EXAMPLE[node.level]))
 
 
@@ -102,9 +103,8 @@ class CodeMalformed(Rule):
         for node in _coded(ctx):
             if node.code and not _well_formed(node.code, DEPTH[node.level]):
                 yield self.at_node(
-                    ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
-                    value=node.code, kind=self.KIND[node.level], example=EXAMPLE[node.level]),
-                )
+                    ctx, node, node.spec.code_header,
+                    params=dict(header=node.spec.code_header, value=node.code, kind=self.KIND[node.level], example=EXAMPLE[node.level]))
 
 
 @register
@@ -135,10 +135,8 @@ class CodeNotUnderParent(Rule):
                     continue
                 if not _under(node.code, parent.code):
                     yield self.at_node(
-                        ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
-                        value=node.code, parent_header=parent.spec.code_header,
-                        parent=parent.id, parent_code=parent.code),
-                    )
+                        ctx, node, node.spec.code_header,
+                        params=dict(header=node.spec.code_header, value=node.code, parent_header=parent.spec.code_header, parent=parent.id, parent_code=parent.code))
 
 
 @register
@@ -168,10 +166,8 @@ class CodeNameInconsistent(Rule):
                 node.code_name
             ):
                 yield self.at_node(
-                    ctx, node, node.spec.name_header, params=dict(header=node.spec.code_header,
-                    value=node.code, name=node.code_name, first_sheet=seen.sheet,
-                    first_row=seen.row, first_name=seen.code_name),
-                )
+                    ctx, node, node.spec.name_header,
+                    params=dict(header=node.spec.code_header, value=node.code, name=node.code_name, first_sheet=seen.sheet, first_row=seen.row, first_name=seen.code_name))
 
 
 @register
@@ -197,7 +193,10 @@ class CodeNameMissing(Rule):
 
 @register
 class CodeNotOfficial(Rule):
-    """A code that is not in the official nomenclature list (runs only when a list is given).
+    """A code that is not in the official nomenclature list (runs only when a list is given);
+    the finding names the list used. The support programmes, activities and sub-activities
+    that the list writes once for every urusan (``X.XX.01…``) match any urusan's code. The
+    real pattern: 28 of 35 warnings on one office were its ``X.XX.01`` support codes.
 
     Salah: ``Kode Kegiatan | 2.15.02.2.99`` · Benar: kode yang ada di Kepmendagri yang
     berlaku (``2.15.02.2.06``).
@@ -206,7 +205,7 @@ class CodeNotOfficial(Rule):
     code = "NOM06"
     name = "Kode tidak ada di nomenklatur resmi"
     severity = Severity.PERINGATAN
-    message = "{header} '{value}' tidak ditemukan di daftar nomenklatur resmi."
+    message = "{header} '{value}' tidak ditemukan di daftar nomenklatur resmi ({source})."
     suggestion = (
         "Periksa kode terhadap Kepmendagri yang berlaku, atau perbarui daftar nomenklatur yang "
         "dipakai."
@@ -216,12 +215,12 @@ class CodeNotOfficial(Rule):
         official = ctx.official
         if official is None:
             return
+        source = official.source or "daftar yang diberikan"
         for node in _coded(ctx):
-            if node.code and normalise_code(node.code) not in official:
+            if node.code and not official.key_of(node.code):
                 yield self.at_node(
-                    ctx, node, node.spec.code_header, params=dict(header=node.spec.code_header,
-                    value=node.code),
-                )
+                    ctx, node, node.spec.code_header,
+                    params=dict(header=node.spec.code_header, value=node.code, source=source))
 
 
 @register
@@ -244,11 +243,11 @@ class NameNotOfficial(Rule):
         if nomenclature is None:
             return
         for node in _coded(ctx):
-            official = nomenclature.get(normalise_code(node.code)) if node.code else None
+            key = nomenclature.key_of(node.code) if node.code else ""
+            official = nomenclature.get(key) if key else None
             if official is None or not node.code_name:
                 continue
             if not nomenclature.accepts_name(node.code, node.code_name):
                 yield self.at_node(
-                    ctx, node, node.spec.name_header, params=dict(header=node.spec.name_header,
-                    name=node.code_name, value=node.code, official=official),
-                )
+                    ctx, node, node.spec.name_header,
+                    params=dict(header=node.spec.name_header, name=node.code_name, value=node.code, official=official))

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 
 from pohon_xl.findings import Finding, Severity
@@ -21,6 +23,18 @@ USUAL_KINDS: dict[int, tuple[str, ...]] = {
     4: (PENGAWAS, ADMINISTRATOR, FUNGSIONAL),
     5: (PENGAWAS, FUNGSIONAL, PELAKSANA),
 }
+
+
+# An office headed by an Administrator (a Kecamatan: its Camat) shifts the ladder one step
+# down: the Camat owns its L2, the Sekretaris Camat (also an Administrator) and the Kepala
+# Seksi (Pengawas) its L3 and L4.
+ADMINISTRATOR_HEADED: dict[int, tuple[str, ...]] = {
+    2: (ADMINISTRATOR,),
+    3: (ADMINISTRATOR, PENGAWAS),
+    4: (ADMINISTRATOR, PENGAWAS, FUNGSIONAL, PELAKSANA),
+    5: (PENGAWAS, FUNGSIONAL, PELAKSANA),
+}
+RANK = {C.KEPALA_DAERAH: 0, JPT: 1, ADMINISTRATOR: 2, PENGAWAS: 3, FUNGSIONAL: 4, PELAKSANA: 4}
 
 
 def canonical_kind(text: str) -> str:
@@ -48,9 +62,10 @@ def kind_of(text: str) -> str:
 
 
 def _outside_superior(ctx: Context, position: Position) -> bool:
-    """In an OPD workbook the head of the OPD reports to the Kepala Daerah of the body-level
-    workbook: a missing or unknown superior there is checked in batch mode."""
-    return ctx.is_opd and kind_of(position.kind) == JPT
+    """In an OPD workbook the head of the OPD (a JPT, or the Administrator heading a
+    Kecamatan) reports to the Kepala Daerah of the body-level workbook: a missing or unknown
+    superior there is checked in batch mode."""
+    return ctx.is_opd and kind_of(position.kind) in (JPT, _office_head(ctx))
 
 
 @register
@@ -98,17 +113,35 @@ class OwnerUnknown(Rule):
                 soft = level == 1 and ctx.is_opd
                 for node, _ in links:
                     yield self.at_node(
-                        ctx, node, C.PEMILIK, params=dict(owner=owner,
-                        hint=meant(ctx.position_codes_loose, owner)),
-                        severity=Severity.INFO if soft else None,
-                    )
+                        ctx, node, C.PEMILIK, severity=Severity.INFO if soft else None,
+                        params=dict(owner=owner, hint=meant(ctx.position_codes_loose, owner)))
+
+
+def _office_head(ctx: Context) -> str:
+    """The Jenis Jabatan of the office's head: the highest-ranked position at the top of the
+    workbook's own chain of superiors (no superior, one outside the workbook, or the Kepala
+    Daerah); '' when there is none."""
+    positions = ctx.positions
+    kinds = []
+    for position in ctx.plan.positions:
+        kind = kind_of(position.kind)
+        if kind not in RANK or kind == C.KEPALA_DAERAH:
+            continue
+        superior = positions.get(position.superior)
+        if superior is None or kind_of(superior.kind) == C.KEPALA_DAERAH:
+            kinds.append(kind)
+    return min(kinds, key=RANK.__getitem__, default="")
 
 
 @register
 class OwnerKindUnusual(Rule):
     """The owner's `Jenis Jabatan` is unusual for the level: L1 Kepala Daerah; L2 JPT;
     L3 Administrator (JPT tolerated); L4 Pengawas, Administrator or Fungsional; L5 Pengawas,
-    Fungsional or Pelaksana; L6 any.
+    Fungsional or Pelaksana; L6 any. The ladder is judged relative to the office's own head:
+    in an office headed by an Administrator (a Kecamatan, whose Camat is an Administrator)
+    L2 is the Administrator's, L3 an Administrator's or a Pengawas's, L4 also a Fungsional's
+    or a Pelaksana's, L5 a Pengawas's, a Fungsional's or a Pelaksana's. The real pattern: every L2/L3 owner of a Kecamatan
+    reported as unusual because the rule assumed a JPT at the top.
 
     Salah: sasaran program (L3) dimiliki ``Pelaksana`` · Benar: dimiliki Kepala Bidang
     (``Administrator``).
@@ -127,8 +160,12 @@ class OwnerKindUnusual(Rule):
 
     def check(self, ctx: Context):
         kinds: dict[str, str] = {}  # Jenis Jabatan as typed -> meant: a handful of values
+        ladder, head_note = USUAL_KINDS, ""
+        if _office_head(ctx) == ADMINISTRATOR:
+            ladder = {**USUAL_KINDS, **ADMINISTRATOR_HEADED}
+            head_note = " (perangkat daerah ini dipimpin Administrator)"
         for (owner, level), links in ctx.by_owner.items():
-            usual = USUAL_KINDS.get(level)
+            usual = ladder.get(level)
             position = ctx.positions.get(owner) if owner else None
             if usual is None or position is None:
                 continue
@@ -138,9 +175,8 @@ class OwnerKindUnusual(Rule):
             if kind and kind not in usual:
                 for node, _ in links:
                     yield self.at_node(
-                        ctx, node, C.PEMILIK, params=dict(owner=owner, kind=kind,
-                        title=node.spec.title, node_level=level, usual=" atau ".join(usual)),
-                    )
+                        ctx, node, C.PEMILIK,
+                        params=dict(owner=owner, kind=kind, title=node.spec.title, node_level=level, usual=" atau ".join(usual) + (head_note if level > 1 else "")))
 
 
 @register
@@ -174,9 +210,8 @@ class RhkNotUnderSuperior(Rule):
             for node, parent in links:
                 if parent is not None and parent.owner not in accepted:
                     yield self.at_node(
-                        ctx, node, C.ID_INDUK, params=dict(owner=owner, superior=position.superior,
-                        parent=parent.id, parent_owner=parent.owner or "(kosong)"),
-                    )
+                        ctx, node, C.ID_INDUK,
+                        params=dict(owner=owner, superior=position.superior, parent=parent.id, parent_owner=parent.owner or "(kosong)"))
 
 
 def _jabatan(rule: Rule, ctx: Context, position: Position, column: str, *,
@@ -203,8 +238,7 @@ class PositionCodeDuplicate(Rule):
             if position.code and first is not None and first is not position:
                 yield _jabatan(
                     self, ctx, position, C.KODE_JABATAN,
-                    params=dict(code=position.code, first_row=first.row)
-                )
+                    params=dict(code=position.code, first_row=first.row))
 
 
 @register
@@ -225,14 +259,14 @@ class PositionCodeMissing(Rule):
             if not position.code:
                 yield _jabatan(
                     self, ctx, position, C.KODE_JABATAN,
-                    params=dict(name=position.name or "(tanpa nama)")
-                )
+                    params=dict(name=position.name or "(tanpa nama)"))
 
 
 @register
 class SuperiorMissing(Rule):
     """A position other than Kepala Daerah without `Kode Jabatan Atasan`: its PK has no
-    *pihak kedua*. Info for the head of an OPD (JPT) in an OPD workbook.
+    *pihak kedua*. Info for the head of an OPD (a JPT, or the Administrator heading a
+    Kecamatan) in an OPD workbook.
 
     Salah: Kepala Bidang dengan atasan kosong · Benar: ``Kode Jabatan Atasan | KADISHUB``.
     """
@@ -251,15 +285,15 @@ class SuperiorMissing(Rule):
                 continue
             soft = _outside_superior(ctx, position)
             yield _jabatan(
-                self, ctx, position, C.KODE_ATASAN, params=dict(code=position.code),
-                severity=Severity.INFO if soft else None,
-            )
+                self, ctx, position, C.KODE_ATASAN, severity=Severity.INFO if soft else None,
+                params=dict(code=position.code))
 
 
 @register
 class SuperiorUnknown(Rule):
-    """`Kode Jabatan Atasan` names no position of `Jabatan`. Info for the head of an OPD (JPT)
-    in an OPD workbook (the Kepala Daerah is in the body-level workbook).
+    """`Kode Jabatan Atasan` names no position of `Jabatan`. Info for the head of an OPD (a JPT,
+    or the Administrator heading a Kecamatan) in an OPD workbook (the Kepala Daerah is in the
+    body-level workbook).
 
     Salah: ``Kode Jabatan Atasan | KADIS`` padahal kodenya ``KADISHUB`` · Benar: ``KADISHUB``.
     """
@@ -275,10 +309,8 @@ class SuperiorUnknown(Rule):
             if position.superior and position.superior not in ctx.positions:
                 soft = _outside_superior(ctx, position)
                 yield _jabatan(
-                    self, ctx, position, C.KODE_ATASAN, params=dict(superior=position.superior,
-                    hint=meant(ctx.position_codes_loose, position.superior)),
-                    severity=Severity.INFO if soft else None,
-                )
+                    self, ctx, position, C.KODE_ATASAN, severity=Severity.INFO if soft else None,
+                    params=dict(superior=position.superior, hint=meant(ctx.position_codes_loose, position.superior)))
 
 
 @register
@@ -342,9 +374,7 @@ class PositionKindUnknown(Rule):
                 meant_kind = kind_of(position.kind)
                 yield _jabatan(
                     self, ctx, position, C.JENIS_JABATAN,
-                    params=dict(value=value, code=position.code,
-                    hint=f" (maksudnya '{meant_kind}'?)" if meant_kind else ""),
-                )
+                    params=dict(value=value, code=position.code, hint=f" (maksudnya '{meant_kind}'?)" if meant_kind else ""))
 
 
 @register
@@ -376,3 +406,58 @@ class CollaboratorUnknown(Rule):
                 key = code.casefold()
                 if key not in known and key != own:
                     yield self.at_node(ctx, node, C.KOLABORATOR, params=dict(code=code))
+
+
+def _nip_problem(nip: str) -> tuple[str, bool]:
+    """What is wrong with a NIP as read ('' when nothing), and whether it is a Galat (the
+    digits are lost: Excel keeps 15 significant digits of a number)."""
+    text = nip.replace(" ", "")
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", text, re.IGNORECASE):
+        return (
+            "tersimpan sebagai angka: Excel hanya menyimpan 15 digit, digit terakhirnya hilang",
+            True,
+        )
+    if not text.isdigit():
+        return "berisi karakter selain angka", False
+    if len(text) != 18:
+        return f"terdiri dari {len(text)} digit, bukan 18", False
+    born_y, born_m, born_d = int(text[0:4]), int(text[4:6]), int(text[6:8])
+    tmt_y, tmt_m = int(text[8:12]), int(text[12:14])
+    if not (
+        1930 <= born_y <= 2015 and 1 <= born_m <= 12 and 1 <= born_d <= 31
+        and 1950 <= tmt_y <= 2040 and 1 <= tmt_m <= 12 and text[14] in "12"
+        and text[15:] != "000"
+    ):
+        return "tidak berpola NIP (tanggal lahir, TMT, jenis kelamin, nomor urut)", False
+    return "", False
+
+
+@register
+class NipMalformed(Rule):
+    """A `NIP Pemangku` that is not an 18-digit NIP (birth date, TMT CPNS, sex, serial
+    number). Galat when it was stored as a number: Excel keeps 15 significant digits, so
+    ``199203172015031002`` becomes ``1.99203172015031E+17`` and the SKP prints another
+    person's NIP. The real pattern: NIPs pasted into a number-formatted column.
+
+    Salah: ``NIP Pemangku | 1.99203172015031E+17`` (angka) atau ``19920317 2015`` ·
+    Benar: ``199203172015031002`` sebagai teks.
+    """
+
+    code = "PEM12"
+    name = "NIP tidak berbentuk NIP 18 digit"
+    severity = Severity.PERINGATAN
+    message = "NIP '{nip}' pada jabatan '{code}' {detail}."
+    suggestion = (
+        "Format sel NIP sebagai Teks, lalu ketik ulang 18 digit NIP dari SK pemangku "
+        "(spasi boleh, tanpa tanda lain)."
+    )
+
+    def check(self, ctx: Context):
+        for position in ctx.plan.positions:
+            if not position.nip:
+                continue
+            detail, lost = _nip_problem(position.nip)
+            if detail:
+                yield _jabatan(
+                    self, ctx, position, C.NIP_PEMANGKU, severity=Severity.GALAT if lost else None,
+                    params=dict(nip=position.nip, code=position.code, detail=detail))

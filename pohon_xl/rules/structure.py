@@ -46,8 +46,9 @@ class MissingSheet(Rule):
             if info is None or info.present:
                 continue
             soft = name == C.LEVELS[5].sheet or (name == C.LEVELS[0].sheet and ctx.is_opd)
-            yield self.at(ctx, name,
-                params=dict(sheet=name), severity=Severity.INFO if soft else None)
+            yield self.at(
+                ctx, name, severity=Severity.INFO if soft else None,
+                params=dict(sheet=name))
 
 
 @register
@@ -155,8 +156,8 @@ class PkYearOutsidePeriod(Rule):
         pk = ctx.pk_year
         if pk and ctx.period and pk not in ctx.period:
             yield self.at_identitas(
-                ctx, C.KEY_TAHUN_PK, params=dict(pk=pk, start=ctx.period[0], end=ctx.period[-1])
-            )
+                ctx, C.KEY_TAHUN_PK,
+                params=dict(pk=pk, start=ctx.period[0], end=ctx.period[-1]))
 
 
 def _expected_target_years(ctx: Context, spec: C.LevelSpec) -> list[int]:
@@ -189,9 +190,8 @@ class TargetColumnMissing(Rule):
             if missing:
                 columns = ", ".join(f"'{C.target_header(y)}'" for y in missing)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.target_header(missing[0]), params=dict(sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
-                )
+                    ctx, spec.sheet, 1, C.target_header(missing[0]),
+                    params=dict(sheet=info.name, columns=columns, start=ctx.period[0], end=ctx.period[-1]))
 
 
 @register
@@ -222,9 +222,8 @@ class TargetColumnExtra(Rule):
             if extra:
                 columns = ", ".join(f"'{C.target_header(y)}'" for y in extra)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.target_header(extra[0]), params=dict(sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
-                )
+                    ctx, spec.sheet, 1, C.target_header(extra[0]),
+                    params=dict(sheet=info.name, columns=columns, start=ctx.period[0], end=ctx.period[-1]))
 
 
 @register
@@ -249,9 +248,8 @@ class BudgetColumnMissing(Rule):
             if missing:
                 columns = ", ".join(f"'{C.budget_header(y)}'" for y in missing)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.budget_header(missing[0]), params=dict(sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
-                )
+                    ctx, spec.sheet, 1, C.budget_header(missing[0]),
+                    params=dict(sheet=info.name, columns=columns, start=ctx.period[0], end=ctx.period[-1]))
 
 
 @register
@@ -278,9 +276,8 @@ class BudgetColumnExtra(Rule):
             if extra:
                 columns = ", ".join(f"'{C.budget_header(y)}'" for y in extra)
                 yield self.at(
-                    ctx, spec.sheet, 1, C.budget_header(extra[0]), params=dict(sheet=info.name,
-                    columns=columns, start=ctx.period[0], end=ctx.period[-1]),
-                )
+                    ctx, spec.sheet, 1, C.budget_header(extra[0]),
+                    params=dict(sheet=info.name, columns=columns, start=ctx.period[0], end=ctx.period[-1]))
 
 
 @register
@@ -323,3 +320,32 @@ class UnknownYearHeader(Rule):
             if info.present:
                 for label in info.unknown_year_headers:
                     yield self.at(ctx, key, 1, label, params=dict(sheet=info.name, label=label))
+
+
+@register
+class NoNode(Rule):
+    """A workbook whose level sheets hold no node at all: nothing was checked, so it must not
+    read as "Tidak ada temuan". The real pattern: a blank template sent back (or the wrong
+    file attached) validated with exit status 0.
+
+    Salah: templat kosong dikirim sebagai hasil pengisian · Benar: setidaknya satu sasaran
+    (ID dan Sasaran) pada sheet level.
+    """
+
+    code = "STR13"
+    name = "Workbook tanpa node"
+    severity = Severity.GALAT
+    message = "Tidak ada satu pun sasaran di sheet level (L1–L6): workbook ini belum diisi."
+    suggestion = (
+        "Isi sasaran mulai dari {sheet} (ID, Sasaran, Indikator, target), atau kirim berkas "
+        "yang sudah diisi."
+    )
+
+    def check(self, ctx: Context):
+        if ctx.plan.nodes:
+            return
+        present = [spec.sheet for spec in C.LEVELS if _present(ctx, spec.sheet)]
+        if not present:
+            return  # every level sheet is missing: STR01 says so
+        first = C.LEVELS[1].sheet if ctx.is_opd and C.LEVELS[1].sheet in present else present[0]
+        yield self.at(ctx, first, 2, C.ID, params=dict(sheet=ctx.sheet_name(first)))

@@ -94,6 +94,9 @@ class _Rows:
         self.not_numbers: list[Row] = []  # a baseline or a target typed but no number
         self.gaps: list[Row] = []  # a target of the sheet's years empty or no number
         self.against_direction: list[Row] = []  # targets that move against their Arah
+        self.against_baseline: list[Row] = []  # the period ends worse than its baseline
+        self.baseless: list[Row] = []  # L1–L5 indicator without a baseline
+        self.slips: dict[int, list[Slip]] = {}  # id(indicator) -> values off by x100/x1000
         descending: dict[str, object] = {}  # Arah as typed -> Turun?, None: unknown
         for level in sorted(ctx.by_level):
             years = ctx.sheet_years(level)
@@ -127,8 +130,62 @@ class _Rows:
                     if None in values:
                         self.gaps.append((node, indicator))
                         values = [v for v in values if v is not None]
+                    start, typed = baseline.value, baseline.raw
+                    if typed is None or (typed.__class__ is str and not typed.strip()):
+                        if level <= 5 and indicator.name:
+                            self.baseless.append((node, indicator))
+                    # _steady(values, start), inlined: the common case costs two builtins.
+                    if values:
+                        low, high = min(values), max(values)
+                        if start:
+                            low, high = min(low, start), max(high, start)
+                        steady = low > 0 and high < SLIP_RATIO * low
+                    else:
+                        steady = True
+                    slips = None if steady else _scale_slips(indicator, years)
+                    if slips:
+                        # A thousands separator read as a decimal one is the cause; the
+                        # direction rules would point the planner elsewhere.
+                        self.slips[id(indicator)] = slips
+                        continue
                     if reverse is not None and values != sorted(values, reverse=reverse):
                         self.against_direction.append((node, indicator))
+                    if reverse is not None and start is not None and values and (
+                        values[-1] > start + EPSILON if reverse else values[-1] < start - EPSILON
+                    ):
+                        self.against_baseline.append((node, indicator))
+
+
+# A value this many times off the others, with the others within SPREAD of each other, is a
+# slip of the decimal point (thousands typed as decimals: "2.540" read as 2,54).
+SLIP_RATIO, SPREAD = 30.0, 5.0
+Slip = tuple[str, float, int, bool, list[float]]  # column, value, factor, smaller, others
+
+
+def _scale_slips(indicator: Indicator, years: list[int]) -> list[Slip]:
+    """The baseline or targets that are about x100 or x1000 off all the other values."""
+    cells = [(C.BASELINE, indicator.baseline)] if indicator.baseline.value else []
+    targets = indicator.targets
+    cells += [(C.target_header(y), c) for y in years if (c := targets.get(y)) is not None and c.value]
+    if len(cells) < 3:
+        return []
+    values = [abs(c.value) for _, c in cells]  # type: ignore[arg-type]
+    if max(values) < SLIP_RATIO * min(values):
+        return []  # the common case: one pass, nothing to look at
+    slips: list[Slip] = []
+    for index, (column, _) in enumerate(cells):
+        value = values[index]
+        others = values[:index] + values[index + 1:]
+        if max(others) > SPREAD * min(others):
+            continue
+        middle = sorted(others)[len(others) // 2]
+        ratio = max(middle / value, value / middle)
+        if ratio < SLIP_RATIO:
+            continue
+        factor = 100 if ratio < 316 else 1000 if ratio < 3162 else 0
+        if factor:
+            slips.append((column, cells[index][1].value, factor, value < middle, others))  # type: ignore[arg-type]
+    return slips
 
 
 def _rows(ctx: Context) -> _Rows:
@@ -163,9 +220,8 @@ class TargetNotNumber(Rule):
             ]
             for column, cell in bad:
                 yield self.at_node(
-                        ctx, node, column, row=indicator.row,
-                        params=dict(kolom=column, raw=_quote(cell.raw))
-                    )
+                    ctx, node, column, row=indicator.row,
+                    params=dict(kolom=column, raw=_quote(cell.raw)))
 
 
 @register
@@ -192,13 +248,24 @@ class BudgetNotNumber(Rule):
                     column = C.budget_header(year)
                     yield self.at_node(
                         ctx, node, column, row=indicator.row,
-                        params=dict(kolom=column, raw=_quote(cell.raw))
-                    )
+                        params=dict(kolom=column, raw=_quote(cell.raw)))
+
+
+def _empty_years(indicator: Indicator, years: list[int]) -> list[int]:
+    """The years whose target cell is empty (not: holds text that is no number)."""
+    targets = indicator.targets
+    return [
+        y
+        for y in years
+        if (c := targets.get(y)) is not None
+        and (c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()))
+    ]
 
 
 @register
 class TargetMissing(Rule):
-    """An indicator without a target for a year of the period (L6: for `Tahun PK` only).
+    """An indicator without a target for a year of the period (L6: for `Tahun PK` only; on
+    L1–L5 an empty `Tahun PK` target is NIL15, a Galat).
 
     Salah: ``Target 2027`` kosong · Benar: target diisi untuk setiap tahun 2025–2029.
     """
@@ -212,18 +279,12 @@ class TargetMissing(Rule):
     def check(self, ctx: Context):
         years = {level: ctx.sheet_years(level) for level in ctx.by_level}
         for node, indicator in _rows(ctx).gaps:
-            targets = indicator.targets
-            missing = [
-                y
-                for y in years[node.level]
-                if (c := targets.get(y)) is not None
-                and (c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()))
-            ]
+            pk_gap = ctx.pk_year if node.level <= 5 else None  # NIL15 reports that one
+            missing = [y for y in _empty_years(indicator, years[node.level]) if y != pk_gap]
             if missing:
                 yield self.at_node(
                     ctx, node, C.target_header(missing[0]), row=indicator.row,
-                    params=dict(years=", ".join(str(y) for y in missing)),
-                )
+                    params=dict(years=", ".join(str(y) for y in missing)))
 
 
 @register
@@ -254,12 +315,8 @@ class TargetAgainstDirection(Rule):
             for (year0, value0), (year, value) in zip(series, series[1:]):
                 if value < value0 - EPSILON if naik else value > value0 + EPSILON:
                     yield self.at_node(
-                        ctx, node, C.target_header(year), row=indicator.row, params=dict(arah=arah,
-                        year=year, value=format_number(value), previous_year=year0,
-                        previous=format_number(value0),
-                        wrong="lebih rendah" if naik else "lebih tinggi",
-                        rule="sama atau lebih tinggi" if naik else "sama atau lebih rendah"),
-                    )
+                        ctx, node, C.target_header(year), row=indicator.row,
+                        params=dict(arah=arah, year=year, value=format_number(value), previous_year=year0, previous=format_number(value0), wrong="lebih rendah" if naik else "lebih tinggi", rule="sama atau lebih tinggi" if naik else "sama atau lebih rendah"))
                     break
 
 
@@ -299,7 +356,8 @@ class DirectionUnknown(Rule):
         for value, rows in _rows(ctx).odd_arah.items():
             if value:
                 for node, indicator in rows:
-                    yield self.at_node(ctx, node, C.ARAH, row=indicator.row,
+                    yield self.at_node(
+                        ctx, node, C.ARAH, row=indicator.row,
                         params=dict(value=value))
 
 
@@ -386,9 +444,7 @@ class DirectIndicatorDiffers(Rule):
                 if indicator.name and norm_text(indicator.name) not in names:
                     yield self.at_node(
                         ctx, node, C.INDIKATOR, row=indicator.row,
-                        params=dict(indicator=indicator.name,
-                        parent=parent.id, parent_indicator=first),
-                    )
+                        params=dict(indicator=indicator.name, parent=parent.id, parent_indicator=first))
 
 
 @register
@@ -430,10 +486,7 @@ class DirectTargetDiffers(Rule):
                     year, value, parent_value = differing[0]
                     yield self.at_node(
                         ctx, node, C.target_header(year), row=indicator.row,
-                        params=dict(years=", ".join(str(y) for y, _, _ in differing), year=year,
-                        value=format_number(value), parent=parent.id,
-                        parent_value=format_number(parent_value)),
-                    )
+                        params=dict(years=", ".join(str(y) for y, _, _ in differing), year=year, value=format_number(value), parent=parent.id, parent_value=format_number(parent_value)))
 
 
 def _shared_part(child: Node, parent_indicator: Indicator, single: bool) -> Indicator | None:
@@ -493,10 +546,7 @@ class SharedTargetsExceedParent(Rule):
                 if parts and total > target.value + EPSILON:
                     yield self.at_node(
                         ctx, parent, C.target_header(year), row=parent_indicator.row,
-                        params=dict(year=year, total=format_number(total),
-                        target=format_number(target.value), unit=parent_indicator.unit,
-                        children=", ".join(f"{cid} {format_number(v)}" for cid, v in parts)),
-                    )
+                        params=dict(year=year, total=format_number(total), target=format_number(target.value), unit=parent_indicator.unit, children=", ".join(f"{cid} {format_number(v)}" for cid, v in parts)))
 
 
 @register
@@ -536,8 +586,8 @@ class UnitMissing(Rule):
         for node, indicator in _rows(ctx).unitless:
             if ctx.has_column(node.spec.sheet, C.SATUAN):
                 yield self.at_node(
-                    ctx, node, C.SATUAN, row=indicator.row, params=dict(indicator=indicator.name)
-                )
+                    ctx, node, C.SATUAN, row=indicator.row,
+                    params=dict(indicator=indicator.name))
 
 
 ASPEK = {value.casefold(): value for value in C.ASPEK_VALUES}
@@ -560,5 +610,137 @@ class UnknownAspek(Rule):
         for value, rows in _rows(ctx).by_aspek.items():
             if value.casefold() not in ASPEK:
                 for node, indicator in rows:
-                    yield self.at_node(ctx, node, C.ASPEK, row=indicator.row,
+                    yield self.at_node(
+                        ctx, node, C.ASPEK, row=indicator.row,
                         params=dict(value=value))
+
+
+@register
+class PkTargetMissing(Rule):
+    """An L1–L5 indicator whose `Tahun PK` target is empty: the node gets a PK, and the PK
+    would print an empty target. A Galat, as the template's `Petunjuk` says ("target tidak
+    terisi"). The real pattern: a Renstra copied into the workbook before the PK year's
+    column was filled; the PK was signed with a blank target.
+
+    Salah: ``Target 2026`` kosong dengan ``Tahun PK | 2026`` · Benar: ``Target 2026 | 65``.
+    """
+
+    code = "NIL15"
+    name = "Target Tahun PK kosong"
+    severity = Severity.GALAT
+    message = "Target tahun PK {year} belum diisi; PK akan mencetak target kosong."
+    suggestion = "Isi Target {year}: target inilah yang masuk ke PK dan disepakati pemiliknya."
+
+    def check(self, ctx: Context):
+        year = ctx.pk_year
+        if year is None:
+            return
+        for node, indicator in _rows(ctx).gaps:
+            if node.level <= 5 and _empty_years(indicator, [year]):
+                yield self.at_node(
+                    ctx, node, C.target_header(year), row=indicator.row,
+                    params=dict(year=year))
+
+
+@register
+class TargetAgainstBaseline(Rule):
+    """An indicator whose target at the end of the period is worse than its baseline, for its
+    `Arah`: the plan promises a decline. The real pattern: a whole office's `Naik`
+    indicators with baseline 100 and target 90 every year (targets typed as "realistic"
+    values, or a baseline copied from another indicator).
+
+    Salah: ``Arah | Naik``, ``Baseline | 100``, target 90 setiap tahun · Benar: target akhir
+    periode paling sedikit 100, atau baseline yang benar.
+    """
+
+    code = "NIL16"
+    name = "Target akhir lebih buruk dari baseline"
+    severity = Severity.PERINGATAN
+    message = (
+        "Arah '{arah}' tetapi target akhir periode {year} ({value}) {wrong} dari baseline "
+        "({baseline})."
+    )
+    suggestion = (
+        "Periksa Baseline (kondisi awal) dan target: dengan Arah '{arah}' kondisi akhir "
+        "seharusnya {rule} baseline."
+    )
+
+    def check(self, ctx: Context):
+        years = {level: ctx.sheet_years(level) for level in ctx.by_level}
+        for node, indicator in _rows(ctx).against_baseline:
+            arah = _direction(indicator.arah)
+            naik = arah == C.ARAH_NAIK
+            series = [
+                (y, v) for y, v in zip(years[node.level], _values(indicator, years[node.level]))
+                if v is not None
+            ]
+            year, value = series[-1]
+            yield self.at_node(
+                ctx, node, C.target_header(year), row=indicator.row,
+                params=dict(arah=arah, year=year, value=format_number(value), baseline=format_number(indicator.baseline.value or 0.0), wrong="lebih rendah" if naik else "lebih tinggi", rule="sama dengan atau lebih tinggi dari" if naik else "sama dengan atau lebih "
+                "rendah dari"))
+
+
+@register
+class BaselineMissing(Rule):
+    """An L1–L5 indicator without a baseline: the condition at the start of the period (the
+    *kondisi awal* the LKE and the Renstra matrices ask for) is unknown, so no target can be
+    judged. The real pattern: an office's Renstra with 68 of its 69 indicators without a
+    baseline. A new indicator without data writes ``0`` and says so in `Keterangan`.
+
+    Salah: ``Baseline`` kosong · Benar: ``Baseline | 72,5`` (capaian tahun sebelum periode).
+    """
+
+    code = "NIL17"
+    name = "Baseline kosong"
+    severity = Severity.PERINGATAN
+    message = "Indikator '{indicator}' tidak memiliki baseline (kondisi awal)."
+    suggestion = (
+        "Isi Baseline dengan capaian tahun sebelum periode; untuk indikator baru tulis 0 dan "
+        "jelaskan di Keterangan."
+    )
+
+    def check(self, ctx: Context):
+        for node, indicator in _rows(ctx).baseless:
+            if ctx.has_column(node.spec.sheet, C.BASELINE):
+                yield self.at_node(
+                    ctx, node, C.BASELINE, row=indicator.row,
+                    params=dict(indicator=indicator.name))
+
+
+@register
+class ScaleSlip(Rule):
+    """A baseline or target about x100 or x1000 off every other value of the indicator:
+    thousands typed with a decimal separator ("2.540" read as 2,54), or a share typed as a
+    fraction (0,85 for 85 %). The real pattern: "2540 → 2.6" and "1200 → 1.21" in one year
+    of a Renstra, which showed only as a target moving against `Arah`, pointing the planner
+    at the wrong cause (NIL04 and NIL16 stay silent on such a row).
+
+    Salah: target 2540, 2600, 2,6, 2700, 2750 · Benar: 2540, 2600, 2650, 2700, 2750.
+    """
+
+    code = "NIL18"
+    name = "Nilai meleset ratusan/ribuan kali"
+    severity = Severity.PERINGATAN
+    message = (
+        "{kolom} ({value}) sekitar {factor}× {side} dari nilai lain indikator ini ({others}): "
+        "pemisah ribuan?"
+    )
+    suggestion = (
+        "Periksa pemisah ribuan dan desimal (mis. 2.540 tertulis 2,54) atau persen yang "
+        "ditulis sebagai pecahan."
+    )
+
+    def check(self, ctx: Context):
+        rows = _rows(ctx)
+        if not rows.slips:
+            return
+        for level in sorted(ctx.by_level):
+            for node in ctx.by_level[level]:
+                for indicator in node.indicators:
+                    for column, value, factor, smaller, others in rows.slips.get(
+                        id(indicator), []
+                    ):
+                        yield self.at_node(
+                            ctx, node, column, row=indicator.row,
+                            params=dict(kolom=column, value=format_number(value), factor=factor, side="lebih kecil" if smaller else "lebih besar", others=", ".join(format_number(v) for v in others)))
