@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
 OUT := out
 
-.PHONY: demo test bench setup template aturan clean
+.PHONY: demo test typecheck bench setup template aturan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,12 @@ demo: $(STAMP)
 	@echo
 	@echo "Hasil: $(OUT)/Pohon_Kinerja_Kemacetan_turunan.xlsx (buka di Excel atau LibreOffice)"
 
-test: $(STAMP)
+test: typecheck
 	$(BIN)/python -m pytest
+
+# Settings in pyproject.toml ([tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/mypy pohon_xl
 
 # Generates the workbooks once (benchmarks/data/, cached), runs every case as whole processes,
 # prints medians, ratios and PASS/FAIL per target; writes benchmarks/results/latest.{json,md}.
@@ -42,4 +46,4 @@ aturan: $(STAMP)
 	$(BIN)/python -m pohon_xl.rules.catalog
 
 clean:
-	rm -rf $(OUT) .pytest_cache build *.egg-info
+	rm -rf $(OUT) .pytest_cache .mypy_cache build *.egg-info
