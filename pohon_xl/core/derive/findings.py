@@ -26,18 +26,19 @@ class DerivationRule(FindingType):
         *,
         node_id: str = "",
         level: int = 0,
+        source: str = "",
         **params: object,
     ) -> Finding:
         location = Location(sheet, row, column, column_index)
-        return self.make(location, node_id=node_id, level=level, **params)
+        return self.make(location, node_id=node_id, level=level, source=source, **params)
 
-    def at_node(self, plan: Plan, node: Node, column: str = "", **params: object) -> Finding:
+    def at_node(self, plan: Plan, node: Node, column: str = "", *, source: str = "",
+                **params: object) -> Finding:
         info = plan.sheets.get(node.spec.sheet)
         index = info.columns.get(column, 0) if info and column else 0
         params.setdefault("id", node.id)
-        return self.at(
-            node.sheet, node.row, column, index, node_id=node.id, level=node.level, **params
-        )
+        return self.at(node.sheet, node.row, column, index, node_id=node.id, level=node.level,
+                       source=source, **params)
 
 
 SUB_OUTSIDE_PROGRAM = DerivationRule(
