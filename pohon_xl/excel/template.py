@@ -275,7 +275,7 @@ def _print_setup(ws: Worksheet, repeat_header: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # a new sheet has none
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # a new sheet's is empty
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
