@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
 OUT := out
 
-.PHONY: demo test bench setup template aturan clean
+.PHONY: demo test typecheck bench setup template aturan clean
 
 # pyproject's requires-python. `python --version` is what every Python (and a fake one in the
 # tests) answers; prints "major minor", nothing when the interpreter does not run.
@@ -50,8 +50,12 @@ demo: $(STAMP)
 	@echo
 	@echo "Contoh kesalahan: $(OUT)/Pohon_Kinerja_Kesalahan_Umum_validasi.xlsx (lihat sheet Laporan_Validasi)"
 
-test: $(STAMP)
+test: typecheck
 	$(BIN)/python -m pytest
+
+# Settings in pyproject.toml ([tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/mypy pohon_xl
 
 # Generates the workbooks once (benchmarks/data/, cached), runs every case as whole processes,
 # prints medians, ratios and PASS/FAIL per target; writes benchmarks/results/latest.{json,md}.
@@ -66,5 +70,5 @@ aturan: $(STAMP)
 
 # Everything setup, demo and test make (bench's generated workbooks stay: they are slow to make).
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache build dist *.egg-info
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

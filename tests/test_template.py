@@ -12,7 +12,9 @@ from pohon_xl.excel.template import (
     NUMBER_FORMAT,
     TEMPLATE_PATH,
     build_template,
+    new_workbook,
     snapshot,
+    write_rows,
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
@@ -205,3 +207,12 @@ def test_other_periods_and_bad_arguments(tmp_path):
         build_template(path, 2025, 2029, pk_year=2030)
     with pytest.raises(ValueError):
         build_template(path, 2029, 2025)
+
+
+def test_write_rows_writes_cell_values_and_refuses_others():
+    wb = new_workbook()
+    sheet = wb[C.JABATAN]
+    assert write_rows(sheet, [{C.KODE_JABATAN: "J1", C.NIP_PEMANGKU: ""}]) == 3
+    assert sheet.cell(row=2, column=1).value == "J1"
+    with pytest.raises(TypeError, match="tidak dapat ditulis"):
+        write_rows(sheet, [{C.KODE_JABATAN: ["J2"]}], first_row=3)

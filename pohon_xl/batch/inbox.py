@@ -275,7 +275,8 @@ class _Collector:
             found = True
             display = f"{name}/{filename}"
             try:
-                data = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)  # bytes, None for a multipart
+                data = payload if isinstance(payload, bytes) else b""
             except Exception as exc:  # noqa: BLE001
                 self.problem(display, f"lampiran rusak ({_short(exc)})", mail)
                 continue

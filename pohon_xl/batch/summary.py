@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pohon_xl.findings import Severity
 
 from .merge import DITERIMA, PERLU_PERBAIKAN
 from .run import BatchResult
+
+if TYPE_CHECKING:  # rich is imported only when a bar is shown
+    from rich.progress import TaskID
 
 _STATUS_COLOUR = {DITERIMA: "green", PERLU_PERBAIKAN: "red"}
 
@@ -98,7 +101,7 @@ class RichProgress:
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
                             MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
                             console=Console(stderr=True), transient=False)
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self.bar.start()

@@ -216,8 +216,8 @@ def _write_sheet(sheet, spec: SheetSpec, fmt, formats: dict[str, object] | None 
             sheet.merge_range(*area, "" if value is None else str(value), style)
     for column, width in sorted(spec.widths.items()):
         sheet.set_column(column - 1, column - 1, width)
-    for row, height in sorted(spec.heights.items()):
-        sheet.set_row(row - 1, height)
+    for row_number, height in sorted(spec.heights.items()):
+        sheet.set_row(row_number - 1, height)
     if spec.freeze:
         sheet.freeze_panes(spec.freeze)
     if spec.autofilter:

@@ -51,7 +51,7 @@ def row_statuses(plan: Plan, report: Report) -> list[RowStatus]:
     for finding in report.findings:
         if finding.location.row:
             by_row[(finding.location.sheet, finding.location.row)].append(finding)
-    statuses = []
+    statuses: list[RowStatus] = []
     append, ok = statuses.append, C.STATUS_OK
     for node in plan.nodes:
         sheet = node.sheet

@@ -188,8 +188,9 @@ def _row_pixels(sheet: etree._Element, count: int) -> list[int]:
     if data is not None:
         for row in data.iterchildren(q("row")):
             r = int(row.get("r", 0) or 0)
-            if 1 <= r <= count and row.get("ht"):
-                heights[r - 1] = float(row.get("ht"))
+            height = row.get("ht")
+            if 1 <= r <= count and height:
+                heights[r - 1] = float(height)
     return [round(h * 4 / 3) for h in heights]
 
 
@@ -377,7 +378,7 @@ def _sheet_code_names(package: Package, book: Workbook, taken: set[str]) -> list
     """Every worksheet's codeName in workbook order, assigning ``SheetN`` where missing."""
     names: list[str] = []
     used = {t.casefold() for t in taken}
-    pending: list[etree._Element] = []
+    pending: list[tuple[int, str]] = []  # (index in names, sheet part)
     for entry in book.sheets():
         if not entry.part or package.content_types.of(entry.part) != CT_WORKSHEET:
             continue

@@ -17,6 +17,7 @@ evaluate in conditional formats, also across sheets.
 
 from __future__ import annotations
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -40,6 +41,8 @@ def _columns(ws: Worksheet) -> dict[str, str]:
     found: dict[str, str] = {}
     last = 0
     for cell in ws[1]:
+        if isinstance(cell, MergedCell):  # inside a merged range: holds no value
+            continue
         key = C.normalise_header(cell.value)
         if not key:
             continue

@@ -6,7 +6,7 @@ alike whichever way it was written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pohon_xl.sheets import POHON_STYLES
 
@@ -50,11 +50,11 @@ class Look:
         return edges
 
 
-_TEXT = dict(border=True, wrap=True, vertical="top")
+_TEXT = Look(border=True, wrap=True, vertical="top")
 
 LOOKS: dict[str, Look] = {
-    "text": Look(**_TEXT),
-    "text_center": Look(**_TEXT, horizontal="center"),
+    "text": _TEXT,
+    "text_center": replace(_TEXT, horizontal="center"),
     "header": Look(bold=True, fill=HEADER_FILL, border=True, wrap=True, horizontal="center",
                    vertical="center"),
     "number": Look(border=True, num_format=NUMBER_FORMAT, vertical="top"),
@@ -64,13 +64,13 @@ LOOKS: dict[str, Look] = {
     "subtitle": Look(bold=True),
     "plain": Look(wrap=True, vertical="top"),
     "bold": Look(bold=True),
-    "link": Look(**_TEXT, color=LINK_COLOR, underline=True),
+    "link": replace(_TEXT, color=LINK_COLOR, underline=True),
     "total": Look(bold=True, border=True, num_format=NUMBER_FORMAT, vertical="top"),
     "total_money": Look(bold=True, border=True, num_format=MONEY_FORMAT, vertical="top"),
-    "galat": Look(**_TEXT, fill=GALAT_FILL),
-    "peringatan": Look(**_TEXT, fill=PERINGATAN_FILL),
-    "info": Look(**_TEXT, fill=INFO_FILL),
-    "ok": Look(**_TEXT, fill=OK_FILL),
+    "galat": replace(_TEXT, fill=GALAT_FILL),
+    "peringatan": replace(_TEXT, fill=PERINGATAN_FILL),
+    "info": replace(_TEXT, fill=INFO_FILL),
+    "ok": replace(_TEXT, fill=OK_FILL),
 }
 
 

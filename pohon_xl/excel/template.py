@@ -16,12 +16,16 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -51,6 +55,9 @@ NUMBER_FORMAT = "#,##0.##"
 MONEY_FORMAT = '"Rp "#,##0'
 TEXT_FORMAT = "@"
 YEAR_FORMAT = "0"
+
+# The values write_rows puts in a cell (openpyxl refuses other types).
+_CELL_TYPES = (str, int, float, Decimal, dt.date, dt.time, dt.timedelta)
 
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -268,7 +275,7 @@ def _print_setup(ws: Worksheet, repeat_header: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # a new sheet's is empty
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -330,7 +337,7 @@ def _build_jabatan(ws: Worksheet) -> None:
     _print_setup(ws)
 
 
-def _build_identitas(ws: Worksheet, values: Mapping[str, object]) -> None:
+def _build_identitas(ws: Worksheet, values: Mapping[str, str | int]) -> None:
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 42
     ws.column_dimensions["C"].width = 90
@@ -343,7 +350,7 @@ def _build_identitas(ws: Worksheet, values: Mapping[str, object]) -> None:
         key_cell.border = _BORDER
         key_cell.alignment = _TOP
         value = values.get(key)
-        cell = ws.cell(row=row, column=2, value=value if value not in ("", None) else None)
+        cell = ws.cell(row=row, column=2, value=value if value != "" else None)
         cell.border = _BORDER
         cell.alignment = _WRAP_TOP
         is_year = key in (C.KEY_TAHUN_AWAL, C.KEY_TAHUN_AKHIR, C.KEY_TAHUN_PK)
@@ -370,7 +377,13 @@ def _build_identitas(ws: Worksheet, values: Mapping[str, object]) -> None:
 _GUIDE_WIDTHS = {"A": 26, "B": 44, "C": 44, "D": 44}
 
 
-def _guide_rows(years: range, pk_year: int) -> list[tuple[str, object]]:
+# A row of `Petunjuk`: a line of text, a (label, text) pair, or the cells of a table row.
+_GuideRow = (tuple[Literal["title", "section", "para"], str]
+             | tuple[Literal["item", "status"], tuple[str, str]]
+             | tuple[Literal["table", "row"], tuple[str, ...]])
+
+
+def _guide_rows(years: range, pk_year: int) -> list[_GuideRow]:
     """The content of `Petunjuk` as (kind, payload) rows, in order."""
     levels = C.LEVEL_BY_NUMBER
     first, last = years[0], years[-1]
@@ -481,25 +494,28 @@ def _build_petunjuk(ws: Worksheet, years: range, pk_year: int) -> None:
     white_bold = Font(bold=True, color="FFFFFF")
     status_fill = {"OK": "C6EFCE", "Peringatan": "FFEB9C", "Galat": "FFC7CE"}
     row = 0
-    for kind, payload in _guide_rows(years, pk_year):
+    # Indexing (not unpacking) the row lets the type checker narrow the payload by its kind.
+    for guide_row in _guide_rows(years, pk_year):
+        kind = guide_row[0]
         row += 1
-        if kind == "title":
-            ws.cell(row=row, column=1, value=payload).font = Font(bold=True, size=14)
+        if guide_row[0] == "title":
+            ws.cell(row=row, column=1, value=guide_row[1]).font = Font(bold=True, size=14)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
             ws.row_dimensions[row].height = 24
-        elif kind == "section":
+        elif guide_row[0] == "section":
             row += 1  # a blank line before each section
-            cell = ws.cell(row=row, column=1, value=payload)
+            cell = ws.cell(row=row, column=1, value=guide_row[1])
             cell.font = white_bold
             for column in range(1, 5):
                 ws.cell(row=row, column=column).fill = _SECTION_FILL
-        elif kind == "para":
-            cell = ws.cell(row=row, column=1, value=payload)
+        elif guide_row[0] == "para":
+            text = guide_row[1]
+            cell = ws.cell(row=row, column=1, value=text)
             cell.alignment = _WRAP_TOP
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-            ws.row_dimensions[row].height = _paragraph_height(payload, sum(_GUIDE_WIDTHS.values()))
-        elif kind in ("item", "status"):
-            label, text = payload
+            ws.row_dimensions[row].height = _paragraph_height(text, sum(_GUIDE_WIDTHS.values()))
+        elif guide_row[0] == "item" or guide_row[0] == "status":
+            label, text = guide_row[1]
             head = ws.cell(row=row, column=1, value=label)
             head.font = _HEADER_FONT
             head.alignment = _WRAP_TOP
@@ -511,8 +527,8 @@ def _build_petunjuk(ws: Worksheet, years: range, pk_year: int) -> None:
             ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
             body_width = sum(_GUIDE_WIDTHS.values()) - _GUIDE_WIDTHS["A"]
             ws.row_dimensions[row].height = _paragraph_height(text, body_width)
-        elif kind in ("table", "row"):
-            for column, text in enumerate(payload, start=1):
+        else:  # "table" or "row"
+            for column, text in enumerate(guide_row[1], start=1):
                 cell = ws.cell(row=row, column=column, value=text)
                 cell.alignment = _WRAP_TOP
                 cell.border = _BORDER
@@ -550,6 +566,7 @@ def new_workbook(
     years = range(start_year, end_year + 1)
     wb = Workbook()
     guide = wb.active
+    assert isinstance(guide, Worksheet)  # a new workbook opens on its one worksheet
     guide.title = C.PETUNJUK
     _build_petunjuk(guide, years, pk_year)
     _build_identitas(wb.create_sheet(C.IDENTITAS), {
@@ -586,6 +603,9 @@ def write_rows(ws: Worksheet, rows: Iterable[Mapping[str, object]], first_row: i
                 continue
             column = columns[header]
             dim = ws.column_dimensions[get_column_letter(column)]
+            if not isinstance(value, _CELL_TYPES):
+                raise TypeError(f"{ws.title}: nilai {value!r} untuk kolom {header} tidak dapat "
+                                "ditulis ke sel")
             cell = ws.cell(row=row, column=column, value=value)
             cell.number_format = dim.number_format
             cell.alignment = _copy_alignment(dim.alignment)
@@ -594,7 +614,7 @@ def write_rows(ws: Worksheet, rows: Iterable[Mapping[str, object]], first_row: i
     return row
 
 
-def _copy_alignment(alignment: Alignment) -> Alignment:
+def _copy_alignment(alignment: Alignment | StyleProxy) -> Alignment:
     return Alignment(horizontal=alignment.horizontal, vertical=alignment.vertical,
                      wrap_text=alignment.wrap_text)
 

@@ -6,6 +6,8 @@ at the cell, and numbers keep the raw text so that a message can quote what the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import MemberDescriptorType
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,10 +27,18 @@ class Model(BaseModel):
 M = TypeVar("M", bound=Model)
 _new = object.__new__
 _setattr = object.__setattr__
+
+
+def _slot_setter(name: str) -> Callable[[object, object], None]:
+    # BaseModel annotates its slots with their values' types; the class holds their descriptors.
+    slot: MemberDescriptorType = BaseModel.__dict__[name]
+    return slot.__set__
+
+
 # The slots of a model, set through their descriptors (no attribute look-up by name).
-_set_fields_set = BaseModel.__pydantic_fields_set__.__set__  # type: ignore[attr-defined]
-_set_extra = BaseModel.__pydantic_extra__.__set__  # type: ignore[attr-defined]
-_set_private = BaseModel.__pydantic_private__.__set__  # type: ignore[attr-defined]
+_set_fields_set = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
 
 
 _all_fields: dict[type, set[str]] = {}

@@ -27,17 +27,18 @@ class DerivationRule(FindingType):
         *,
         node_id: str = "",
         level: int = 0,
+        source: str = "",
         params: Mapping[str, object] | None = None,
     ) -> Finding:
         location = Location(sheet, row, column, column_index)
-        return self.make(location, node_id=node_id, level=level, params=params)
+        return self.make(location, node_id=node_id, level=level, source=source, params=params)
 
-    def at_node(self, plan: Plan, node: Node, column: str = "", *,
+    def at_node(self, plan: Plan, node: Node, column: str = "", *, source: str = "",
                 params: Mapping[str, object] | None = None) -> Finding:
         info = plan.sheets.get(node.spec.sheet)
         index = info.columns.get(column, 0) if info and column else 0
         return self.at(node.sheet, node.row, column, index, node_id=node.id, level=node.level,
-                       params={"id": node.id, **(params or {})})
+                       source=source, params={"id": node.id, **(params or {})})
 
 
 SUB_OUTSIDE_PROGRAM = DerivationRule(

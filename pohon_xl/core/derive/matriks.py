@@ -65,5 +65,5 @@ def matriks(ctx: Derivation) -> SheetSpec:
             col, parts = found
             row[col : col + len(parts)] = parts
         body.append(row)
-    widths = [10, 32] + [10, 32, 12] * (len(C.LEVELS) - 1)
+    widths: list[float] = [10, 32, *[10, 32, 12] * (len(C.LEVELS) - 1)]
     return table_sheet(C.MATRIKS, names, body, widths)

@@ -127,10 +127,10 @@ def matrix(ctx: Derivation, level: int) -> SheetSpec:
         group = [Cell(code), Cell(name)]  # cells repeated on rows are shared (immutable)
         for n_index, node in enumerate(nodes):
             parent_code = [Cell(_parent_code(ctx, node))] if has_parent_code else []
-            lead = [*group, *parent_code, Cell(node.id), Cell(node.sasaran)]
+            row_lead = [*group, *parent_code, Cell(node.id), Cell(node.sasaran)]
             owner = Cell(ctx.responsible(node))
             for i_index, indicator in enumerate(node.indicators):
-                row = [*lead, Cell(indicator.name), Cell(indicator.unit)]
+                row: list[Cell | None] = [*row_lead, Cell(indicator.name), Cell(indicator.unit)]
                 row += [target_cell(indicator, y) for y in years]
                 if spec.has_budget and i_index == 0:
                     row += _budget_cells(node, years)
@@ -140,7 +140,7 @@ def matrix(ctx: Derivation, level: int) -> SheetSpec:
                     row += [blank("money")] * len(years)
                 row.append(owner)
                 body.append(row)
-    widths = [18, 34] + ([18] if has_parent_code else []) + [10, 38, 38, 12]
+    widths: list[float] = [18, 34, *([18] if has_parent_code else []), 10, 38, 38, 12]
     widths += [11] * len(years) + [18] * len(years) + [30]
     return table_sheet(_SHEETS[level], headers, body, widths)
 

@@ -124,7 +124,8 @@ def _position_list(out: Sections, positions: list[Position], pk_owners: set[str]
     extra = ["Memiliki PK"] if pk_owners is not None else []
     out.header("Kode Jabatan", "Nama Jabatan", "Jenis Jabatan", "NIP", "Nama Pemangku", *extra)
     for p in positions:
-        has_pk = [Cell("Ya" if p.code in pk_owners else "Tidak", "text_center")] if extra else []
+        has_pk = ([Cell("Ya" if p.code in pk_owners else "Tidak", "text_center")]
+                  if pk_owners is not None else [])
         out.add(Cell(p.code), Cell(p.name), Cell(p.kind), Cell(p.nip), Cell(p.holder), *has_pk)
 
 

@@ -19,7 +19,7 @@ HEADERS = [
     "Target",
     C.ID,
 ]
-WIDTHS = [22, 26, 30, 40, 40, 12, 38, 12, 11, 10]
+WIDTHS: list[float] = [22, 26, 30, 40, 40, 12, 38, 12, 11, 10]
 
 
 def _ordered(ctx: Derivation, nodes: list[Node]) -> list[Node]:
