@@ -156,7 +156,8 @@ class Example:
 # ============================================================================================
 def data_file(name: str) -> dict:
     """The contents of ``pohon_xl/data/examples/<name>.yml``."""
-    return yaml.safe_load((DATA / f"{name}.yml").read_text(encoding="utf-8"))
+    data: dict = yaml.safe_load((DATA / f"{name}.yml").read_text(encoding="utf-8"))
+    return data
 
 
 def _position(entry: Mapping) -> Position:
@@ -167,7 +168,8 @@ def _position(entry: Mapping) -> Position:
 
 def _indicator(entry: Mapping, known: Mapping[str, Node]) -> Indicator:
     if "same" in entry:  # Langsung: the node's own indicator, unchanged
-        return known[entry["same"]].indicators[entry.get("index", 0)]
+        same: Indicator = known[entry["same"]].indicators[entry.get("index", 0)]
+        return same
     targets = entry["targets"]
     return Indicator(
         entry["name"], entry["unit"], entry["arah"], entry.get("baseline"),
@@ -272,7 +274,7 @@ def _node_rows(node: Node, spec: C.LevelSpec, years: range) -> list[dict[str, ob
         C.KOLABORATOR: node.collaborators,
         C.KETERANGAN: node.note,
     }
-    if spec.code_header:
+    if spec.code_header and spec.name_header:
         first[spec.code_header] = node.code
         first[spec.name_header] = node.code_name
     if spec.has_budget:

@@ -134,9 +134,12 @@ class CodeNotUnderParent(Rule):
                 if parent.level != level - 1 or not node.code or not parent.code:
                     continue
                 if not _under(node.code, parent.code):
+                    header = node.spec.code_header or ""
                     yield self.at_node(
-                        ctx, node, node.spec.code_header,
-                        params=dict(header=node.spec.code_header, value=node.code, parent_header=parent.spec.code_header, parent=parent.id, parent_code=parent.code))
+                        ctx, node, header,
+                        params=dict(header=header, value=node.code,
+                                    parent_header=parent.spec.code_header, parent=parent.id,
+                                    parent_code=parent.code))
 
 
 @register

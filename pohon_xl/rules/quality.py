@@ -189,7 +189,7 @@ def _offices(ctx: Context) -> dict[str, str]:
     """Kode Jabatan -> the office it belongs to: the top of its chain of superiors below the
     Kepala Daerah. Offices write the same support sasaran on purpose; a body-level workbook
     holds many offices."""
-    positions, result = ctx.positions, {}
+    positions, result = ctx.positions, dict[str, str]()
     for code in positions:
         chain, current = [], code
         while current in positions and current not in chain and current not in result:

@@ -78,7 +78,6 @@ def _direction(arah: str) -> str | None:
     return arah if arah in C.ARAH_VALUES else ARAH.get(arah.casefold())
 
 
-_UNSEEN = object()
 
 
 class _Rows:
@@ -97,14 +96,15 @@ class _Rows:
         self.against_baseline: list[Row] = []  # the period ends worse than its baseline
         self.baseless: list[Row] = []  # L1–L5 indicator without a baseline
         self.slips: dict[int, list[Slip]] = {}  # id(indicator) -> values off by x100/x1000
-        descending: dict[str, object] = {}  # Arah as typed -> Turun?, None: unknown
+        descending: dict[str, bool | None] = {}  # Arah as typed -> Turun?, None: unknown
         for level in sorted(ctx.by_level):
             years = ctx.sheet_years(level)
             for node in ctx.by_level[level]:
                 for indicator in node.indicators:
                     arah = indicator.arah
-                    reverse = descending.get(arah, _UNSEEN)
-                    if reverse is _UNSEEN:
+                    if arah in descending:
+                        reverse = descending[arah]
+                    else:
                         direction = _direction(arah)
                         reverse = descending[arah] = (
                             None if direction is None else direction != C.ARAH_NAIK
@@ -120,16 +120,16 @@ class _Rows:
                     baseline, targets = indicator.baseline, indicator.targets.values()
                     if baseline.value is None and baseline.raw is not None:
                         self.not_numbers.append((node, indicator))
-                    elif None in (values := list(map(_VALUE, targets))):
+                    elif None in (parsed := list(map(_VALUE, targets))):
                         # A cell without a value is empty unless it holds text (an empty
                         # cell has no value): more cells without a value than without text
                         # means text in one of them.
-                        if values.count(None) > list(map(_RAW, targets)).count(None):
+                        if parsed.count(None) > list(map(_RAW, targets)).count(None):
                             self.not_numbers.append((node, indicator))
-                    values = _values(indicator, years)
-                    if None in values:
+                    typed_values = _values(indicator, years)
+                    if None in typed_values:
                         self.gaps.append((node, indicator))
-                        values = [v for v in values if v is not None]
+                    values: list[float] = [v for v in typed_values if v is not None]
                     start, typed = baseline.value, baseline.raw
                     if typed is None or (typed.__class__ is str and not typed.strip()):
                         if level <= 5 and indicator.name:
