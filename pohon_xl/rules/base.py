@@ -119,38 +119,6 @@ class Context:
         ]
         return [node for level in levels for node in self.by_level.get(level, [])]
 
-    # The tree's answers, under the names the rules use.
-
-    @property
-    def parentless(self) -> list[Node]:
-        return self.tree.parentless
-
-    @property
-    def wrong_level_links(self) -> list[tuple[Node, Node]]:
-        return self.tree.wrong_level_links
-
-    @property
-    def climbing_links(self) -> dict[int, list[tuple[Node, Node]]]:
-        return self.tree.climbing_links
-
-    @property
-    def parent_of(self) -> dict[int, Node | None]:
-        return self.tree.parent_of
-
-    @property
-    def deepest_below(self) -> dict[int, int]:
-        """id(node) -> the deepest level reached by a chain of children on lower levels
-        (only nodes that have one)."""
-        return self.tree.whole.deepest_below
-
-    @property
-    def cycle_ids(self) -> set[str]:
-        return self.tree.cycle_ids
-
-    def traces_to(self, node: Node, level: int) -> bool:
-        """Whether the node or one of its ancestors is on ``level``."""
-        return self.tree.whole.traces_to(node, level)
-
     @cached_property
     def _groups(self) -> _Groups:
         return _Groups(self.tree.links)
@@ -248,7 +216,7 @@ class Context:
     def berbagi_children(self) -> dict[str, list[Node]]:
         """Parent ID -> its children whose Jenis Cascading is Berbagi."""
         result: dict[str, list[Node]] = defaultdict(list)
-        parent_of = self.parent_of
+        parent_of = self.tree.parent_of
         for node in self.cascading(C.BERBAGI):
             if (parent := parent_of[id(node)]) is not None:
                 result[parent.id].append(node)

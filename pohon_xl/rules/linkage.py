@@ -27,7 +27,7 @@ class ParentNotFound(Rule):
     suggestion = "Periksa ejaan ID Induk; ID harus sama persis dengan kolom ID node induknya."
 
     def check(self, ctx: Context):
-        for node in ctx.parentless:
+        for node in ctx.tree.parentless:
             if node.level == 1 or not node.parent_id or node.parent_id in ctx.tree.by_id:
                 continue
             soft = node.level == 2 and ctx.opd_without_l1
@@ -58,7 +58,7 @@ class ParentWrongLevel(Rule):
     )
 
     def check(self, ctx: Context):
-        for node, parent in ctx.wrong_level_links:
+        for node, parent in ctx.tree.wrong_level_links:
             if node.level > 1:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK, parent=parent.id, parent_level=parent.level,
@@ -82,7 +82,7 @@ class Cycle(Rule):
     suggestion = "Putus lingkaran: ID Induk harus menunjuk node di level tepat di atasnya."
 
     def check(self, ctx: Context):
-        cycle = ctx.cycle_ids
+        cycle = ctx.tree.cycle_ids
         for node in ctx.plan.nodes:
             if node.id in cycle and ctx.tree.by_id.get(node.id) is node:
                 yield self.at_node(ctx, node, C.ID_INDUK)
@@ -103,7 +103,7 @@ class ParentMissing(Rule):
     suggestion = "Isi ID Induk dengan ID node di {expected_sheet} yang didukung node ini."
 
     def check(self, ctx: Context):
-        for node in ctx.parentless:
+        for node in ctx.tree.parentless:
             if node.level > 1 and not node.parent_id:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK, node_level=node.level,
@@ -154,7 +154,7 @@ class OutcomeUnsupported(Rule):
     )
 
     def check(self, ctx: Context):
-        deepest = ctx.deepest_below
+        deepest = ctx.tree.whole.deepest_below
         lowest_present = max((n.level for n in ctx.plan.nodes), default=0)
         for level in (1, 2):
             for node in ctx.by_level[level]:
@@ -192,7 +192,7 @@ class OutputUntraced(Rule):
     def check(self, ctx: Context):
         top_level = 2 if ctx.opd_without_l1 else 1
         for node in ctx.by_level[5]:
-            if not ctx.traces_to(node, top_level):
+            if not ctx.tree.whole.traces_to(node, top_level):
                 stop = ctx.tree.root(node)
                 yield self.at_node(
                     ctx, node, C.ID_INDUK, top_level=top_level,
