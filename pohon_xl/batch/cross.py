@@ -220,7 +220,7 @@ class _Checker:
         body = self.batch.body
         if body is None:
             return
-        deepest = self.tree.deepest_level_below
+        deepest = self.tree.whole.deepest_below
         for node in self.body_l1():
             depth = deepest.get(id(node), 1)
             if node.id and depth < 5:
@@ -244,7 +244,7 @@ class _Checker:
                                 plan.source, self.at_node(plan, node, C.KOLABORATOR),
                                 node_id=node.id, level=node.level, params=dict(code=code))
                         continue
-                    below = {id(self.plan_of.get(id(d))) for d in self.tree.descendants(node)}
+                    below = {id(self.plan_of.get(id(d))) for d in self.tree.whole.descendants(node)}
                     if any(id(p) in below for p in partners):
                         continue
                     other = ", ".join(sent_name(p.source) for p in partners)

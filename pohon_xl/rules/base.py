@@ -43,42 +43,24 @@ def meant(lookup: dict[str, str], typed: str) -> str:
     return f" (maksudnya '{match}'?)" if match and match != typed else ""
 
 
-class _NodeScan:
-    """The links and groupings of the nodes, gathered in one pass: each visit of 100 000
-    scattered nodes costs about as much as the test made there."""
+class _Groups:
+    """The nodes grouped by `Jenis Cascading` and by owner, in one pass over the tree's
+    links: each visit of 100 000 scattered nodes costs about as much as the test made there."""
 
-    def __init__(self, nodes: list[Node], by_id: dict[str, Node]) -> None:
-        Link = tuple[Node, Node | None]
-        self.with_parent: list[Link] = []
-        self.parentless: list[Node] = []
-        self.wrong_level: list[tuple[Node, Node]] = []  # parent not on the level above
-        self.climbing: dict[int, list[tuple[Node, Node]]] = {}  # level -> parent above it
+    def __init__(self, links: list[tuple[Node, Node | None]]) -> None:
         self.by_cascading: dict[str, list[Node]] = {}
-        self.by_owner: dict[tuple[str, int], list[Link]] = {}
-        find, add_link, add_parentless = by_id.get, self.with_parent.append, self.parentless.append
+        self.by_owner: dict[tuple[str, int], list[tuple[Node, Node | None]]] = {}
         by_cascading, by_owner = self.by_cascading, self.by_owner
-        for node in nodes:
-            up = find(node.parent_id)  # Tree.parent, inlined
-            level = node.level
-            if up is node:
-                up = None
-            link = (node, up)
-            add_link(link)
-            if up is None:
-                add_parentless(node)
-            else:
-                if up.level != level - 1:
-                    self.wrong_level.append(link)
-                if up.level < level:
-                    self.climbing.setdefault(level, []).append(link)
+        for link in links:
+            node = link[0]
             group = by_cascading.get(cascading := node.jenis_cascading)
             if group is None:
                 group = by_cascading[cascading] = []
             group.append(node)
-            links = by_owner.get(key := (node.owner, level))
-            if links is None:
-                links = by_owner[key] = []
-            links.append(link)
+            owned = by_owner.get(key := (node.owner, node.level))
+            if owned is None:
+                owned = by_owner[key] = []
+            owned.append(link)
 
 
 T = TypeVar("T")
@@ -92,7 +74,6 @@ class Context:
     tree: Tree
     nomenclature: dict[str, str] | None = None  # official code -> name, when supplied
     options: dict[str, object] = field(default_factory=dict)
-    _traces: dict[int, dict[int, bool]] = field(default_factory=dict, init=False, repr=False)
     _shared: dict[str, object] = field(default_factory=dict, init=False, repr=False)
 
     def shared(self, key: str, build: Callable[[Context], T]) -> T:
@@ -139,38 +120,18 @@ class Context:
         return [node for level in levels for node in self.by_level.get(level, [])]
 
     @cached_property
-    def _links(self) -> _NodeScan:
-        return _NodeScan(self.plan.nodes, self.tree.by_id)
-
-    @property
-    def with_parent(self) -> list[tuple[Node, Node | None]]:
-        """Every node with its parent (None when it has none or it is not found)."""
-        return self._links.with_parent
-
-    @property
-    def parentless(self) -> list[Node]:
-        """Nodes without a parent: no `ID Induk`, an unknown one, or their own ID."""
-        return self._links.parentless
-
-    @property
-    def wrong_level_links(self) -> list[tuple[Node, Node]]:
-        """Nodes whose parent is not on the level directly above (L1's parents included)."""
-        return self._links.wrong_level
-
-    @property
-    def climbing_links(self) -> dict[int, list[tuple[Node, Node]]]:
-        """Level -> its nodes whose parent is on a level above, with that parent."""
-        return self._links.climbing
+    def _groups(self) -> _Groups:
+        return _Groups(self.tree.links)
 
     @property
     def by_cascading(self) -> dict[str, list[Node]]:
         """`Jenis Cascading` as typed -> its nodes, in order (a handful of values)."""
-        return self._links.by_cascading
+        return self._groups.by_cascading
 
     @property
     def by_owner(self) -> dict[tuple[str, int], list[tuple[Node, Node | None]]]:
         """(`Pemilik Kinerja` as typed, level) -> its nodes with their parents, in order."""
-        return self._links.by_owner
+        return self._groups.by_owner
 
     def cascading(self, kind: str) -> list[Node]:
         """The nodes whose `Jenis Cascading` is ``kind`` (case aside), in order."""
@@ -180,11 +141,6 @@ class Context:
             return groups[0]
         return [node for node in self.plan.nodes if node.jenis_cascading.casefold() == key]
 
-    @cached_property
-    def parent_of(self) -> dict[int, Node | None]:
-        """id(node) -> its parent, for walks up the tree."""
-        return {id(node): up for node, up in self.with_parent}
-
     def sheet_years(self, level: int) -> list[int]:
         """The period's years that have a `Target <year>` column on the level's sheet, in
         order (L6: only Tahun PK)."""
@@ -193,63 +149,6 @@ class Context:
         if C.LEVEL_BY_NUMBER[level].is_individual:
             return [self.pk_year] if self.pk_year in present else []
         return [y for y in sorted(self.years) if y in present]
-
-    @cached_property
-    def deepest_below(self) -> dict[int, int]:
-        """id(node) -> the deepest level reached by a chain of children on lower levels
-        (only nodes that have one). Such a chain only goes down, so one pass from the lowest
-        level up passes each node's depth to its parent after the node has its own."""
-        deepest: dict[int, int] = {}
-        climbing = self.climbing_links
-        for level in sorted(climbing, reverse=True):
-            for node, up in climbing[level]:
-                depth = deepest.get(id(node), level)
-                if depth > deepest.get(id(up), up.level):
-                    deepest[id(up)] = depth
-        return deepest
-
-
-    @cached_property
-    def cycle_ids(self) -> set[str]:
-        """IDs of nodes on a cycle of `ID Induk` links (one linear pass, colouring)."""
-        by_id, state, result = self.tree.by_id, {}, set()
-        if not any(up.level >= node.level for node, up in self.wrong_level_links) and not any(
-            node.id and node.parent_id == node.id for node in self.parentless
-        ):
-            return result  # every link climbs a level: no chain can come back
-        for start in by_id:
-            path, current = [], start
-            while current in by_id and current not in state:
-                state[current] = 1
-                path.append(current)
-                current = by_id[current].parent_id
-            if current in by_id and state.get(current) == 1:
-                result.update(path[path.index(current):])
-            for visited in path:
-                state[visited] = 2
-        return result
-
-    def traces_to(self, node: Node, level: int) -> bool:
-        """Whether the node or one of its ancestors is on ``level`` (memoised, linear)."""
-        memo = self._traces.setdefault(level, {})
-        chain, current, seen = [], node, set()
-        answer = False
-        while current is not None:
-            key = id(current)
-            if key in memo:
-                answer = memo[key]
-                break
-            if current.level == level:
-                answer = True
-                break
-            if key in seen:
-                break
-            seen.add(key)
-            chain.append(key)
-            current = self.parent_of[key]
-        for key in chain:
-            memo[key] = answer
-        return answer
 
     @cached_property
     def opd_without_l1(self) -> bool:
@@ -317,7 +216,7 @@ class Context:
     def berbagi_children(self) -> dict[str, list[Node]]:
         """Parent ID -> its children whose Jenis Cascading is Berbagi."""
         result: dict[str, list[Node]] = defaultdict(list)
-        parent_of = self.parent_of
+        parent_of = self.tree.parent_of
         for node in self.cascading(C.BERBAGI):
             if (parent := parent_of[id(node)]) is not None:
                 result[parent.id].append(node)

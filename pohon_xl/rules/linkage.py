@@ -57,23 +57,22 @@ def _broken_links(ctx: Context) -> list[tuple[Node, str]]:
     by_id = ctx.tree.by_id
     return [
         (node, meant_parent(ctx, node))
-        for node in ctx.parentless
+        for node in ctx.tree.parentless
         if node.level > 1 and node.parent_id and node.parent_id not in by_id
     ]
 
 
 def _knock_on_causes(ctx: Context) -> dict[int, tuple[Node, str]]:
     """id(ancestor) -> (the node whose broken `ID Induk` cut it off, the ID meant): every
-    node above the ID a typo meant loses that support. Walks up with ``ctx.parent_of``."""
+    node above the ID a typo meant loses that support."""
     causes: dict[int, tuple[Node, str]] = {}
-    parent_of, by_id = ctx.parent_of, ctx.tree.by_id
+    tree = ctx.tree
     for node, target_id in ctx.shared("linkage.broken", _broken_links):
-        current = by_id.get(target_id) if target_id else None
-        seen: set[int] = set()
-        while current is not None and id(current) not in seen:
-            seen.add(id(current))
-            causes.setdefault(id(current), (node, target_id))
-            current = parent_of.get(id(current))
+        target = tree.by_id.get(target_id) if target_id else None
+        if target is None:
+            continue
+        for cut_off in (target, *tree.ancestors(target)):
+            causes.setdefault(id(cut_off), (node, target_id))
     return causes
 
 
@@ -124,7 +123,7 @@ class ParentWrongLevel(Rule):
     )
 
     def check(self, ctx: Context):
-        for node, parent in ctx.wrong_level_links:
+        for node, parent in ctx.tree.wrong_level_links:
             if node.level > 1:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK,
@@ -146,7 +145,7 @@ class Cycle(Rule):
     suggestion = "Putus lingkaran: ID Induk harus menunjuk node di level tepat di atasnya."
 
     def check(self, ctx: Context):
-        cycle = ctx.cycle_ids
+        cycle = ctx.tree.cycle_ids
         for node in ctx.plan.nodes:
             if node.id in cycle and ctx.tree.by_id.get(node.id) is node:
                 yield self.at_node(ctx, node, C.ID_INDUK)
@@ -167,7 +166,7 @@ class ParentMissing(Rule):
     suggestion = "Isi ID Induk dengan ID node di {expected_sheet} yang didukung node ini."
 
     def check(self, ctx: Context):
-        for node in ctx.parentless:
+        for node in ctx.tree.parentless:
             if node.level > 1 and not node.parent_id:
                 yield self.at_node(
                     ctx, node, C.ID_INDUK,
@@ -220,7 +219,7 @@ class OutcomeUnsupported(Rule):
     )
 
     def check(self, ctx: Context):
-        deepest = ctx.deepest_below
+        deepest = ctx.tree.whole.deepest_below
         causes = _knock_on_causes(ctx) if ctx.shared("linkage.broken", _broken_links) else {}
         lowest_present = max((n.level for n in ctx.plan.nodes), default=0)
         for level in (1, 2):
@@ -268,7 +267,7 @@ class OutputUntraced(Rule):
     def check(self, ctx: Context):
         top_level = 2 if ctx.opd_without_l1 else 1
         for node in ctx.by_level[5]:
-            if not ctx.traces_to(node, top_level):
+            if not ctx.tree.whole.traces_to(node, top_level):
                 stop = ctx.tree.root(node)
                 yield self.at_node(
                     ctx, node, C.ID_INDUK,

@@ -130,7 +130,7 @@ class CodeNotUnderParent(Rule):
 
     def check(self, ctx: Context):
         for level in (4, 5):
-            for node, parent in ctx.climbing_links.get(level, []):
+            for node, parent in ctx.tree.climbing_links.get(level, []):
                 if parent.level != level - 1 or not node.code or not parent.code:
                     continue
                 if not _under(node.code, parent.code):

@@ -330,20 +330,7 @@ class SuperiorCycle(Rule):
     suggestion = "Perbaiki Kode Jabatan Atasan sehingga rantai atasan naik sampai Kepala Daerah."
 
     def check(self, ctx: Context):
-        positions = ctx.positions
-        state: dict[str, int] = {}  # 1 visiting, 2 done
-        in_cycle: set[str] = set()
-        for start in positions:
-            path: list[str] = []
-            code = start
-            while code in positions and state.get(code) is None:
-                state[code] = 1
-                path.append(code)
-                code = positions[code].superior
-            if code in positions and state.get(code) == 1:
-                in_cycle.update(path[path.index(code):])
-            for visited in path:
-                state[visited] = 2
+        positions, in_cycle = ctx.positions, ctx.tree.superior_cycles
         for position in ctx.plan.positions:
             if position.code in in_cycle and positions.get(position.code) is position:
                 yield _jabatan(self, ctx, position, C.KODE_ATASAN, params=dict(code=position.code))

@@ -433,7 +433,7 @@ class DirectIndicatorDiffers(Rule):
 
     def check(self, ctx: Context):
         for node in ctx.cascading(C.LANGSUNG):
-            parent = ctx.parent_of[id(node)]
+            parent = ctx.tree.parent_of[id(node)]
             if parent is None:
                 continue
             names = _indicator_index(parent)
@@ -467,7 +467,7 @@ class DirectTargetDiffers(Rule):
 
     def check(self, ctx: Context):
         for node in ctx.cascading(C.LANGSUNG):
-            parent = ctx.parent_of[id(node)]
+            parent = ctx.tree.parent_of[id(node)]
             if parent is None:
                 continue
             names = _indicator_index(parent)

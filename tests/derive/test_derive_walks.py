@@ -46,12 +46,22 @@ def _below(ctx: Derivation, nodes: Iterable[Node]) -> Iterator[Node]:
         stack.extend(reversed(ctx.children(node)))
 
 
+def _tree_paths(tree: Tree, node: Node, path: list[Node]) -> Iterator[list[Node]]:
+    """Every path down the links as typed (any level) to a node without children, stopping
+    before a node repeats."""
+    children = [c for c in tree.nodes if tree.parent(c) is node and c not in path]
+    if not children:
+        yield path
+    for child in children:
+        yield from _tree_paths(tree, child, path + [child])
+
+
 def _paths(ctx: Derivation) -> list[list[Node]]:
     """The path filter included_paths() replaced: every tree path, cut and deduplicated."""
     result: list[list[Node]] = []
     seen: set[tuple[int, ...]] = set()
     roots = [n for n in ctx.tree.by_id.values() if n.level == 1 and ctx.included(n)]
-    for path in ctx.tree.paths(roots):
+    for path in (p for root in roots for p in _tree_paths(ctx.tree, root, [root])):
         kept = [path[0]]
         for node in path[1:]:
             if not ctx.included(node) or node.level <= kept[-1].level:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pohon_xl.core.link import Tree
+from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node, Plan, Position
@@ -241,83 +241,24 @@ class Derivation:
         return list(self._by_level.get(level, ()))
 
     @cached_property
-    def _children(self) -> dict[int, list[Node]]:
-        return {}
+    def branches(self) -> TreeView:
+        """The tree without the left-out nodes: what rolls up, rolls up through these."""
+        return self.tree.view(self.included)
 
     def children(self, node: Node) -> list[Node]:
         """Included children that sit below the node (a link upwards is not a cascade)."""
-        found = self._children.get(id(node))
-        if found is None:
-            found = self._children[id(node)] = [
-                c for c in self.tree.children_of(node) if self.included(c) and c.level > node.level
-            ]
-        return found
+        return self.branches.children(node)
 
     def below(self, nodes: Iterable[Node]) -> Iterator[Node]:
         """Included descendants of the given nodes, each once, not through a left-out node."""
-        seen: set[int] = set()
-        for node in nodes:
-            for found in self._descendants(node):
-                if id(found) not in seen:
-                    seen.add(id(found))
-                    yield found
-
-    @cached_property
-    def _below_on(self) -> dict[tuple[int, int], list[Node]]:
-        return {}
-
-    def _descendants_on(self, node: Node, level: int) -> list[Node]:
-        """The node's included descendants on a level, depth first (memoised)."""
-        found = self._below_on.get((id(node), level))
-        if found is None:
-            found = [n for n in self._descendants(node) if n.level == level]
-            self._below_on[(id(node), level)] = found
-        return found
+        return self.branches.below(nodes)
 
     def below_ids(self, nodes: Iterable[Node]) -> set[int]:
-        """``{id(n) for n in self.below(nodes)}``, faster."""
-        found: set[int] = set()
-        for node in nodes:
-            found.update(map(id, self._descendants(node)))
-        return found
-
-    @cached_property
-    def _below(self) -> dict[int, list[Node]]:
-        return {}
-
-    def _descendants(self, node: Node) -> list[Node]:
-        """The node's included descendants, depth first (memoised). A node is the child of
-        one parent at most, and children sit on lower levels: the included tree is a forest,
-        so a node's list is its children, each followed by its own list."""
-        found = self._below.get(id(node))
-        if found is None:
-            found = []
-            for child in self.children(node):
-                found.append(child)
-                found += self._descendants(child)
-            self._below[id(node)] = found
-        return found
-
-    @cached_property
-    def _leaves(self) -> dict[tuple[int, tuple[int, ...]], list[Node]]:
-        return {}
+        return self.branches.below_ids(nodes)
 
     def leaves_on(self, nodes: Iterable[Node], level: int) -> list[Node]:
         """The included nodes of a level under the given nodes (themselves included), once."""
-        nodes = list(nodes)
-        key = (level, tuple(map(id, nodes)))
-        found = self._leaves.get(key)
-        if found is None:
-            found = self._leaves[key] = self._leaves_on(nodes, level)
-        return list(found)
-
-    def _leaves_on(self, nodes: list[Node], level: int) -> list[Node]:
-        nodes = [n for n in nodes if self.included(n)]
-        found = {id(n): n for n in nodes if n.level == level}
-        for node in nodes:  # what below() yields, in its order (found drops repeats)
-            for low in self._descendants_on(node, level):
-                found.setdefault(id(low), low)
-        return list(found.values())
+        return self.branches.leaves_on(nodes, level)
 
     @cached_property
     def _budgets(self) -> dict[tuple[int, tuple[int, ...]], float]:
@@ -347,16 +288,11 @@ class Derivation:
         return {}
 
     def ancestor_on(self, node: Node, level: int) -> Node | None:
-        return next((a for a in self.tree.ancestors(node) if a.level == level), None)
+        return self.tree.ancestor_on(node, level)
 
     def traces_up(self, node: Node, level: int = 1) -> bool:
         """Whether the node reaches ``level`` going up through included nodes only."""
-        for ancestor in self.tree.ancestors(node):
-            if not self.included(ancestor):
-                return False
-            if ancestor.level == level:
-                return True
-        return node.level == level
+        return self.branches.traces_to(node, level)
 
     def position(self, code: str) -> Position | None:
         return self.tree.positions.get(code)

@@ -25,7 +25,7 @@ from pohon_xl.core.derive.pohon import (
     pack_roots,
     split_pieces,
 )
-from pohon_xl.core.link import Tree
+from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
@@ -112,7 +112,7 @@ def dot_pictures(
     split into parts of at most ``max_nodes`` nodes (None: one picture whatever its size)."""
     drawing = Drawing(plan, tree, report)
     cut = parse_level(to_level) if to_level not in (None, "") else 6
-    shown = _Shown(drawing, cut)
+    shown = tree.view(lambda node: node.level <= cut)
     if from_id:
         start = tree.by_id.get(from_id.strip())
         if start is None:
@@ -149,39 +149,15 @@ def dot_pictures(
     scope += f" · sampai L{cut}" if cut < 6 else ""
     total = len(groups)
     return [
-        _picture(drawing, shown, linked_pieces, unlinked_pieces, scope, index, total)
+        _picture(drawing, shown, cut, linked_pieces, unlinked_pieces, scope, index, total)
         for index, (linked_pieces, unlinked_pieces) in enumerate(groups, start=1)
     ]
 
 
-class _Shown:
-    """The drawn children of each node, cut below a level."""
-
-    def __init__(self, drawing: Drawing, cut: int) -> None:
-        self.drawing, self.cut = drawing, cut
-        self._size: dict[int, int] = {}
-
-    def children(self, node: Node) -> list[Node]:
-        return [k for k in self.drawing.children(node) if k.level <= self.cut]
-
-    def hidden(self, node: Node) -> int:
-        """How many drawn nodes below ``node`` the cut leaves out."""
-        return sum(
-            len(self.drawing.subtree(k)) for k in self.drawing.children(node) if k.level > self.cut
-        )
-
-    def size(self, node: Node) -> int:
-        if id(node) not in self._size:
-            self._size[id(node)] = 1 + sum(self.size(k) for k in self.children(node))
-        return self._size[id(node)]
-
-    def subtree(self, node: Node) -> list[Node]:
-        result, stack = [], [node]
-        while stack:
-            current = stack.pop()
-            result.append(current)
-            stack.extend(reversed(self.children(current)))
-        return result
+def _hidden(drawing: Drawing, node: Node, cut: int) -> int:
+    """How many drawn nodes below ``node`` the cut below level ``cut`` leaves out."""
+    branches = drawing.branches
+    return sum(branches.size(k) for k in branches.children(node) if k.level > cut)
 
 
 def _name(drawing: Drawing, node: Node) -> str:
@@ -211,7 +187,7 @@ def _small(text: str, colour: str = "") -> str:
     return f'<FONT POINT-SIZE="9"{ink}>{text}</FONT>'
 
 
-def _label(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> str:
+def _label(drawing: Drawing, cut: int, node: Node, unlinked: bool) -> str:
     """Header line (level, ID, marker), the sasaran in bold, then the details in 9 pt."""
     dark, _ = LEVEL_COLORS[node.level]
     worst = drawing.severity(node)
@@ -237,9 +213,9 @@ def _label(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> str:
             tail.append(_row(_small(_wrap(text, WRAP_SMALL), colour)))
         else:
             details.append(_wrap(text, WRAP_SMALL))
-    hidden = shown.hidden(node)
+    hidden = _hidden(drawing, node, cut)
     if hidden:
-        details.append(_wrap(f"(+{hidden} simpul di bawah L{shown.cut} tidak ditampilkan)",
+        details.append(_wrap(f"(+{hidden} simpul di bawah L{cut} tidak ditampilkan)",
                              WRAP_SMALL))
     if details:
         rows.append(_row(_small("<BR/>".join(details))))
@@ -250,7 +226,7 @@ def _label(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> str:
     )
 
 
-def _node_line(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> str:
+def _node_line(drawing: Drawing, cut: int, node: Node, unlinked: bool) -> str:
     dark, light = LEVEL_COLORS[node.level]
     worst = drawing.severity(node)
     outline, width = f"#{dark}", "1.2"
@@ -259,7 +235,7 @@ def _node_line(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> s
     elif worst is Severity.PERINGATAN:
         outline, width = f"#{AMBER_OUTLINE}", "3"
     attrs = [
-        f"label={_label(drawing, shown, node, unlinked)}",
+        f"label={_label(drawing, cut, node, unlinked)}",
         f'fillcolor="#{light}"',
         f'color="{outline}"',
         f"penwidth={width}",
@@ -271,7 +247,7 @@ def _node_line(drawing: Drawing, shown: _Shown, node: Node, unlinked: bool) -> s
 
 
 def _members(
-    shown: _Shown, linked: list[Piece], unlinked: list[Piece]
+    shown: TreeView, linked: list[Piece], unlinked: list[Piece]
 ) -> tuple[list[tuple[Node, bool]], list[tuple[Node, Node]]]:
     """The nodes of a picture (each with: in the unlinked frame?) and its edges."""
     members: list[tuple[Node, bool]] = []
@@ -316,7 +292,8 @@ def _graph_attributes(title: str, part: str) -> str:
 
 def _picture(
     drawing: Drawing,
-    shown: _Shown,
+    shown: TreeView,
+    cut: int,
     linked: list[Piece],
     unlinked: list[Piece],
     scope: str,
@@ -355,7 +332,7 @@ def _picture(
         lines.append(f"  {' -> '.join(f'lvl{level}' for level in bands)} [style=invis];")
 
     def node_line(node: Node, outside: bool) -> str:
-        return _node_line(drawing, shown, node, outside and drawing.is_unlinked(node))
+        return _node_line(drawing, cut, node, outside and drawing.is_unlinked(node))
 
     framed = any(outside for _, outside in members) and not all(o for _, o in members)
     lines += [node_line(node, outside) for node, outside in members if not (outside and framed)]

@@ -34,19 +34,8 @@ def included_paths(ctx: Derivation) -> list[list[Node]]:
 
     A path cut to a prefix of another path adds nothing (its last node has other children):
     the paths end exactly at the nodes without included children below them."""
-    result: list[list[Node]] = []
-
-    def walk(path: list[Node]) -> None:
-        children = ctx.children(path[-1])  # included, on lower levels: no cycle on the way
-        if not children:
-            result.append(path)
-        for child in children:
-            walk([*path, child])
-
-    for root in ctx.tree.by_id.values():
-        if root.level == 1 and ctx.included(root):
-            walk([root])
-    return result
+    roots = [r for r in ctx.tree.by_id.values() if r.level == 1 and ctx.included(r)]
+    return ctx.branches.paths(roots)
 
 
 def matriks(ctx: Derivation) -> SheetSpec:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from pohon_xl.core.derive.common import OTHER_SPACE, Derivation, greedy_lines, plain_words
-from pohon_xl.core.link import Tree
+from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import format_number
@@ -98,26 +98,14 @@ class Drawing:
     report: Report
 
     @cached_property
-    def kids(self) -> dict[int, list[Node]]:
-        """id(node) -> its drawn children, in workbook order (links going down the levels)."""
-        kids: dict[int, list[Node]] = defaultdict(list)
-        for node in self.tree.nodes:
-            parent = self.drawn_parent(node)
-            if parent is not None:
-                kids[id(parent)].append(node)
-        return kids
+    def branches(self) -> TreeView:
+        """The drawn links: those going down the levels (a forest whatever the workbook holds)."""
+        return self.tree.whole
 
     @cached_property
     def index(self) -> dict[int, int]:
         """id(node) -> its position in the workbook order (stable names for pictures)."""
         return {id(n): i for i, n in enumerate(self.tree.nodes)}
-
-    def drawn_parent(self, node: Node) -> Node | None:
-        parent = self.tree.parent(node)
-        return parent if parent is not None and parent.level < node.level else None
-
-    def children(self, node: Node) -> list[Node]:
-        return self.kids.get(id(node), [])
 
     @cached_property
     def l1_roots(self) -> list[Node]:
@@ -126,26 +114,8 @@ class Drawing:
     @cached_property
     def unlinked_roots(self) -> list[Node]:
         """Tops of the subtrees not reached from an L1: by level, then workbook order."""
-        roots = [n for n in self.tree.nodes if n.level != 1 and self.drawn_parent(n) is None]
+        roots = [n for n in self.tree.nodes if self.is_unlinked(n)]
         return sorted(roots, key=lambda n: (n.level, self.index[id(n)]))
-
-    def subtree(self, node: Node) -> list[Node]:
-        """The node and everything drawn below it, depth first in workbook order."""
-        result, stack = [], [node]
-        while stack:
-            current = stack.pop()
-            result.append(current)
-            stack.extend(reversed(self.children(current)))
-        return result
-
-    @cached_property
-    def leaves(self) -> dict[int, int]:
-        """id(node) -> the number of leaf slots its drawn subtree takes."""
-        memo: dict[int, int] = {}
-        for node in sorted(self.tree.nodes, key=lambda n: -n.level):
-            kids = self.children(node)
-            memo[id(node)] = sum(memo[id(k)] for k in kids) if kids else 1
-        return memo
 
     @cached_property
     def year(self) -> int | None:
@@ -234,7 +204,7 @@ class Drawing:
         return [text for _, text in self.parts(node, unlinked)]
 
     def is_unlinked(self, node: Node) -> bool:
-        return node.level != 1 and self.drawn_parent(node) is None
+        return node.level != 1 and self.branches.parent(node) is None
 
 
 def _glue(unit: str) -> str:
@@ -513,24 +483,23 @@ def _band_label(level: int) -> Cell:
 
 
 def _sections(drawing: Drawing) -> list[Section]:
-    def slots(node: Node) -> int:
-        return drawing.leaves[id(node)]
-
+    branches = drawing.branches
+    slots, children = branches.leaf_slots, branches.children
     sections: list[Section] = []
     for root in drawing.l1_roots:
-        kids = drawing.children(root)
+        kids = children(root)
         if not kids:
             pieces = [Piece((), (root,))]
         else:  # each L2 (each child of the L1) starts its own section
             pieces = [
                 piece
                 for kid in kids
-                for piece in split_pieces((root,), kid, slots, drawing.children, MAX_SLOTS)
+                for piece in split_pieces((root,), kid, slots, children, MAX_SLOTS)
             ]
         for piece in pieces:
             sections.append(Section(len(sections), piece.title(), [piece]))
     for number, piece in enumerate(
-        pack_roots(drawing.unlinked_roots, slots, drawing.children, MAX_SLOTS)
+        pack_roots(drawing.unlinked_roots, slots, children, MAX_SLOTS)
     ):
         more = " (lanjutan)" if number else ""
         title = (
@@ -605,7 +574,7 @@ class _Painter:
 
         def place(node: Node) -> int:
             nonlocal next_leaf
-            kids = self.drawing.children(node)
+            kids = self.drawing.branches.children(node)
             shown.append((node, kids))
             if not kids:
                 col = FIRST_COL + 1 + SLOT * next_leaf  # a gap column before each box
