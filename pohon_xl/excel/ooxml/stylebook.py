@@ -108,6 +108,42 @@ class StyleBook:
         clone.set("applyFill", "1")
         return self._add("cellXfs", clone, dedupe=False)
 
+    def with_fill(self, xf_id: int, rgb: str) -> int:
+        """``xf_id`` with its fill replaced by a solid ``rgb`` ("" = no fill), everything else
+        (font, border, number format, alignment, protection) kept; an identical entry is
+        reused, so putting back the fill a cell had finds its own format again."""
+        xfs = self._section("cellXfs")
+        if not 0 <= xf_id < len(xfs):
+            xf_id = 0
+        if not len(xfs):
+            return 0
+        if self.fill_rgb(xf_id) == rgb.upper() and (rgb or xfs[xf_id].get("fillId", "0") == "0"):
+            return xf_id
+        clone = copy.deepcopy(xfs[xf_id])
+        clone.set("fillId", str(self._fill(rgb)))
+        if rgb:
+            clone.set("applyFill", "1")
+        elif "applyFill" in clone.attrib:
+            del clone.attrib["applyFill"]
+        return self._add("cellXfs", clone)
+
+    def fill_rgb(self, xf_id: int) -> str:
+        """The solid fill colour (RRGGBB) of xf ``xf_id``; "" for none or one not given as
+        RGB (a pattern, a theme or indexed colour)."""
+        xfs = self._section("cellXfs")
+        if not 0 <= xf_id < len(xfs):
+            return ""
+        fills = self._section("fills")
+        fill_id = xfs[xf_id].get("fillId", "0")
+        if not fill_id.isdigit() or int(fill_id) >= len(fills):
+            return ""
+        pattern = fills[int(fill_id)].find(q("patternFill"))
+        if pattern is None or pattern.get("patternType", "none") != "solid":
+            return ""
+        color = pattern.find(q("fgColor"))
+        rgb = color.get("rgb", "") if color is not None else ""
+        return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
+
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
         """Whether xf ``clone`` is still ``base`` plus our fill (another program may have
         renumbered the formats since we recorded them)."""
