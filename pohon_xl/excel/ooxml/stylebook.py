@@ -57,10 +57,7 @@ class StyleBook:
     def _add(self, tag: str, element: etree._Element, dedupe: bool = True) -> int:
         """Append ``element`` to section ``tag`` unless an identical entry exists."""
         section = self._section(tag)
-        if tag not in self._keys:
-            self._keys[tag] = {}
-            for index, child in enumerate(section):
-                self._keys[tag].setdefault(etree.tostring(child), index)
+        self._find(tag, element)  # the index of existing entries, built once
         section.append(element)
         key = etree.tostring(element)
         if dedupe and key in self._keys[tag]:
@@ -99,15 +96,6 @@ class StyleBook:
                     align.set(attr, value)
         return self._add("cellXfs", xf)
 
-    def clone_with_fill(self, xf_id: int, rgb: str) -> int:
-        """A new cellXfs entry: ``xf_id`` with a solid fill; never shared with the user's."""
-        xfs = self._section("cellXfs")
-        base = xfs[xf_id] if 0 <= xf_id < len(xfs) else xfs[0]
-        clone = copy.deepcopy(base)
-        clone.set("fillId", str(self._fill(rgb)))
-        clone.set("applyFill", "1")
-        return self._add("cellXfs", clone, dedupe=False)
-
     def with_fill(self, xf_id: int, rgb: str) -> int:
         """``xf_id`` with its fill replaced by a solid ``rgb`` ("" = no fill), everything else
         (font, border, number format, alignment, protection) kept; an identical entry is
@@ -123,9 +111,20 @@ class StyleBook:
         clone.set("fillId", str(self._fill(rgb)))
         if rgb:
             clone.set("applyFill", "1")
-        elif "applyFill" in clone.attrib:
-            del clone.attrib["applyFill"]
-        return self._add("cellXfs", clone)
+            return self._add("cellXfs", clone)
+        # The fill taken off: the format it was cloned from, whether or not that said
+        # applyFill (ours do, the user's often do not).
+        bare = copy.deepcopy(clone)
+        bare.attrib.pop("applyFill", None)
+        found = self._find("cellXfs", clone)
+        return found if found is not None else self._add("cellXfs", bare)
+
+    def _find(self, tag: str, element: etree._Element) -> int | None:
+        if tag not in self._keys:
+            self._keys[tag] = {}
+            for index, child in enumerate(self._section(tag)):
+                self._keys[tag].setdefault(etree.tostring(child), index)
+        return self._keys[tag].get(etree.tostring(element))
 
     def fill_rgb(self, xf_id: int) -> str:
         """The solid fill colour (RRGGBB) of xf ``xf_id``; "" for none or one not given as
@@ -145,8 +144,8 @@ class StyleBook:
         return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
 
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
-        """Whether xf ``clone`` is still ``base`` plus our fill (another program may have
-        renumbered the formats since we recorded them)."""
+        """Whether xf ``clone`` is still ``base`` plus our fill, as an earlier version recorded
+        it (another program may have renumbered the formats since)."""
         xfs = self._section("cellXfs")
         if not (0 <= clone < len(xfs) and 0 <= base < len(xfs)):
             return False
