@@ -16,6 +16,7 @@ that is not one of ours is never changed: the user made it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pohon_xl.excel.styles import MARK_FILLS
@@ -27,6 +28,7 @@ __all__ = [
     "REGISTRY_HEADERS",
     "REGISTRY_SHEET",
     "Mark",
+    "fill_value",
     "first_fill",
     "is_mark_fill",
     "is_our_note",
@@ -44,6 +46,9 @@ NOTE_AUTHOR = "pohon-xl"
 NOTE_PREFIX = "pohon-xl:"  # the first line of our notes, as Excel shows an author line
 _YES = "ya"
 _OURS = frozenset(rgb.upper() for rgb in MARK_FILLS.values())
+_HEX = re.compile(r"^#?(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})$")
+# A colour not given as RGB (Excel's theme palette): its attributes, e.g. "theme=4 tint=0.6".
+_ATTRS = re.compile(r"^(?:(?:theme|indexed|tint|auto)=-?[\d.]+ ?)+$")
 
 Key = tuple[str, int, int]  # (sheet, row, column)
 
@@ -55,7 +60,7 @@ class Mark:
     sheet: str
     row: int
     col: int
-    fill: str = ""  # its fill before our mark, RRGGBB ("" = none)
+    fill: str = ""  # its fill before our mark: RRGGBB, colour attributes, "" = none
     note: str = ""  # a user's note an earlier version merged into ours
     our_note: bool = True  # the note on the cell is ours (else the user's, left alone)
 
@@ -73,9 +78,19 @@ def is_our_note(text: str | None, author: str | None = None) -> bool:
     return author == NOTE_AUTHOR or (text or "").lstrip().startswith(NOTE_PREFIX)
 
 
-def is_mark_fill(rgb: str | None) -> bool:
-    """Whether a fill colour (RRGGBB, AARRGGBB or #RRGGBB) is one of our mark colours."""
-    return bool(rgb) and rgb.lstrip("#")[-6:].upper() in _OURS  # type: ignore[union-attr]
+def fill_value(text: object) -> str:
+    """A fill as the registry keeps it: RRGGBB (from RRGGBB, AARRGGBB or #RRGGBB), a theme
+    colour's attributes as they are, or "" (none, or nothing we can put back)."""
+    text = str(text or "").strip()
+    found = _HEX.match(text)
+    if found:
+        return found.group(1).upper()
+    return text if _ATTRS.match(text) else ""
+
+
+def is_mark_fill(fill: str | None) -> bool:
+    """Whether a fill (as :func:`fill_value` reads it) is exactly one of our mark colours."""
+    return fill_value(fill) in _OURS
 
 
 def restored_fill(current: str | None, before: Mark | None) -> str | None:
@@ -96,7 +111,7 @@ def first_fill(current: str | None, our_note: bool) -> str:
     lost: the cell had no fill of its own we could know)."""
     if current is None or (our_note and is_mark_fill(current)):
         return ""
-    return current.lstrip("#")[-6:].upper()
+    return fill_value(current)
 
 
 def _int(value: object) -> int | None:
@@ -134,11 +149,11 @@ def read_registry(rows: list[list[object]]) -> list[Mark]:
             _int(get(row, "Kolom"))
         if not sheet or number is None or col is None:
             continue
-        fill = _text(get(row, "Isian Asli")).lstrip("#").upper()
+        fill = fill_value(_text(get(row, "Isian Asli")))
         note = _text(get(row, "Catatan Asli"))
         ours = _text(get(row, "Catatan Kami")).casefold() == _YES if "Catatan Kami" in column \
             else True  # earlier versions always put a note of theirs
-        marks.append(Mark(sheet, number, col, fill if len(fill) == 6 else "", note, ours))
+        marks.append(Mark(sheet, number, col, fill, note, ours))
     return marks
 
 

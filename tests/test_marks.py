@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pohon_xl.marks import (
-    REGISTRY_HEADERS, REGISTRY_SHEET, Mark, first_fill, is_mark_fill, is_our_note, note_text,
+    REGISTRY_HEADERS, REGISTRY_SHEET, Mark, fill_value, first_fill, is_mark_fill, is_our_note, note_text,
     read_registry, registry_spec, restored_fill,
 )
 
@@ -60,3 +60,11 @@ def test_registry_round_trip_and_earlier_layouts() -> None:
     old = [list(REGISTRY_HEADERS[:5]), ["L1", 3.0, 2.0, "", "catatan pengguna"], ["x", "?", 1]]
     assert read_registry(old) == [Mark("L1", 3, 2, "", "catatan pengguna", True)]
     assert read_registry([["bukan", "daftar"]]) == [] and read_registry([]) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("#ffc7ce", "FFC7CE"), ("FFFFC7CE", "FFC7CE"), ("theme=4 tint=0.6", "theme=4 tint=0.6"),
+    ("indexed=13", "indexed=13"), ("merah", ""), (None, ""), ("=SUM(A1)", ""),
+])
+def test_fill_values(text, value) -> None:
+    assert fill_value(text) == value

@@ -22,7 +22,8 @@ from pohon_xl.errors import InputError
 from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.marks import (
-    REGISTRY_SHEET, Mark, first_fill, is_our_note, note_text, registry_spec, restored_fill,
+    REGISTRY_SHEET, Mark, fill_value, first_fill, is_our_note, note_text, registry_spec,
+    restored_fill,
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawWorkbook, is_contract_workbook, parse_workbook
@@ -211,7 +212,10 @@ class BookState:
 
 
 def _hex(rgb: str | None) -> str | None:
-    return f"#{rgb.lstrip('#').upper()}" if rgb else None
+    """``#RRGGBB``; None for no fill, or one xlwings cannot set (a theme colour's attributes
+    recorded by the file writer: the cell is then cleared)."""
+    rgb = fill_value(rgb)
+    return f"#{rgb}" if rgb and "=" not in rgb else None
 
 
 def _rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -274,9 +274,9 @@ class _Patcher:
         if cell in grouped:
             before = records.get(cell)
             self._fills[cell] = before.fill if before is not None else first_fill(
-                self.styles.fill_rgb(current), cell in ours)
+                self.styles.fill_of(current), cell in ours)
             return self.styles.with_fill(current, MARK_FILLS[grouped[cell][0].value])
-        rgb = restored_fill(self.styles.fill_rgb(current), records.get(cell))
+        rgb = restored_fill(self.styles.fill_of(current), records.get(cell))
         return current if rgb is None else self.styles.with_fill(current, rgb)
 
     def _patch_sheet(self, entry: SheetEntry, columns: tuple[int, int] | None,

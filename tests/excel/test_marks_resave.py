@@ -189,3 +189,18 @@ def test_an_earlier_versions_record_lost_too(tmp_path: Path, fresh: dict) -> Non
     shutil.copy(Path(__file__).parent / "data" / "legacy_marked.xlsx", path)
     fix(path)
     rerun_and_check(path, fresh, user_fill="")
+
+
+def test_a_theme_colour_under_a_mark_comes_back(tmp_path: Path) -> None:
+    """Excel's palette gives theme colours (no RGB): kept as their attributes in the registry."""
+    from openpyxl.styles.colors import Color
+
+    path = workbook(tmp_path / "tema.xlsx", "TIDAK-ADA")
+    book = openpyxl.load_workbook(path)
+    book[FIXED[0]][FIXED[1]].fill = PatternFill("solid", fgColor=Color(theme=4, tint=0.6))
+    book.save(path)
+    assert run("validasi", path, "--di-tempat") == 1
+    fix(path)
+    assert run("validasi", path, "--di-tempat") == 1
+    color = openpyxl.load_workbook(path)[FIXED[0]][FIXED[1]].fill.fgColor
+    assert (color.type, color.theme, color.tint) == ("theme", 4, 0.6)

@@ -44,10 +44,10 @@ def test_stylebook_adds_each_style_once():
     assert root.index(root.find(q("numFmts"))) == 0  # schema order
     marked = book.with_fill(first["text"], "FFC7CE")
     assert marked == book.with_fill(first["text"], "ffc7ce") != first["text"]  # reused
-    assert book.fill_rgb(marked) == "FFC7CE" and book.fill_rgb(first["text"]) == ""
+    assert book.fill_of(marked) == "FFC7CE" and book.fill_of(first["text"]) == ""
     assert book.with_fill(marked, "") == first["text"]  # the fill taken off: its own format
     assert book.with_fill(first["galat"], "FFC7CE") == first["galat"]  # nothing to change
-    assert book.fill_rgb(book.with_fill(first["header"], "FFEB9C")) == "FFEB9C"
+    assert book.fill_of(book.with_fill(first["header"], "FFEB9C")) == "FFEB9C"
     # an earlier version's record of a clone is checked before it is trusted
     assert book.is_clone(marked, first["text"], "FFC7CE")
     assert not book.is_clone(marked, first["header"], "FFC7CE")  # formats renumbered since

@@ -97,7 +97,8 @@ class StyleBook:
         return self._add("cellXfs", xf)
 
     def with_fill(self, xf_id: int, rgb: str) -> int:
-        """``xf_id`` with its fill replaced by a solid ``rgb`` ("" = no fill), everything else
+        """``xf_id`` with its fill replaced by a solid ``rgb`` (RRGGBB or colour attributes as
+        :meth:`fill_of` gives them; "" = no fill), everything else
         (font, border, number format, alignment, protection) kept; an identical entry is
         reused, so putting back the fill a cell had finds its own format again."""
         xfs = self._section("cellXfs")
@@ -105,7 +106,7 @@ class StyleBook:
             xf_id = 0
         if not len(xfs):
             return 0
-        if self.fill_rgb(xf_id) == rgb.upper() and (rgb or xfs[xf_id].get("fillId", "0") == "0"):
+        if self.fill_of(xf_id) == rgb and (rgb or xfs[xf_id].get("fillId", "0") == "0"):
             return xf_id
         clone = copy.deepcopy(xfs[xf_id])
         clone.set("fillId", str(self._fill(rgb)))
@@ -126,9 +127,9 @@ class StyleBook:
                 self._keys[tag].setdefault(etree.tostring(child), index)
         return self._keys[tag].get(etree.tostring(element))
 
-    def fill_rgb(self, xf_id: int) -> str:
-        """The solid fill colour (RRGGBB) of xf ``xf_id``; "" for none or one not given as
-        RGB (a pattern, a theme or indexed colour)."""
+    def fill_of(self, xf_id: int) -> str:
+        """The solid fill of xf ``xf_id``: RRGGBB, or the attributes of a colour not given as
+        RGB (``theme=4 tint=0.6``); "" for none or a patterned fill."""
         xfs = self._section("cellXfs")
         if not 0 <= xf_id < len(xfs):
             return ""
@@ -140,8 +141,12 @@ class StyleBook:
         if pattern is None or pattern.get("patternType", "none") != "solid":
             return ""
         color = pattern.find(q("fgColor"))
-        rgb = color.get("rgb", "") if color is not None else ""
-        return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
+        if color is None:
+            return ""
+        rgb = color.get("rgb", "")
+        if rgb:
+            return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
+        return " ".join(f"{k}={v}" for k, v in sorted(color.attrib.items()))
 
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
         """Whether xf ``clone`` is still ``base`` plus our fill, as an earlier version recorded
@@ -198,11 +203,15 @@ class StyleBook:
         return self._add("fonts", font)
 
     def _fill(self, rgb: str) -> int:
+        """A solid fill of RRGGBB or of colour attributes (``theme=4 tint=0.6``)."""
         if not rgb:
             return 0
         fill = etree.Element(q("fill"))
         pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
-        etree.SubElement(pattern, q("fgColor"), rgb=_argb(rgb))
+        if "=" in rgb:
+            etree.SubElement(pattern, q("fgColor"), dict(a.split("=", 1) for a in rgb.split()))
+        else:
+            etree.SubElement(pattern, q("fgColor"), rgb=_argb(rgb))
         etree.SubElement(pattern, q("bgColor"), indexed="64")
         return self._add("fills", fill)
 
