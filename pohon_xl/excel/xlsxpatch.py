@@ -186,6 +186,7 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
 
 
 Cells = dict[tuple[int, int], "Mark | None"]  # (row, column) -> its record, if any
+Grouped = dict[tuple[int, int], tuple[Severity, str]]  # (row, column) -> this run's mark
 
 
 class _Patcher:
@@ -255,7 +256,8 @@ class _Patcher:
                 found.add(entry.name)
         return found
 
-    def _earlier(self, entry: SheetEntry, grouped: dict) -> tuple[Cells, Cells, set]:
+    def _earlier(self, entry: SheetEntry, grouped: Grouped
+                 ) -> tuple[Cells, Cells, set[tuple[int, int]]]:
         """This sheet's records, the cells marked before and not now (to put back), and the
         cells carrying our note."""
         name = entry.name.casefold()
@@ -267,8 +269,8 @@ class _Patcher:
                      if cell not in grouped}
         return records, stale, ours
 
-    def _style(self, cell: tuple[int, int], current: int, grouped: dict, records: Cells,
-               ours: set) -> int:
+    def _style(self, cell: tuple[int, int], current: int, grouped: Grouped, records: Cells,
+               ours: set[tuple[int, int]]) -> int:
         """The format of a cell marked now (ours: its own with our fill; its fill before is
         recorded) or marked before (its own fill back, unless the user changed it since)."""
         if cell in grouped:
@@ -299,7 +301,7 @@ class _Patcher:
                 cell.set("s", str(style))
         sheet.extend_dimension()
         self.stale_calc_chain |= sheet.formula_removed
-        self._notes_and_state(entry, root, grouped, records)
+        self._notes_and_records(entry, root, grouped, records)
         self.package.settle(entry.part)  # done with this sheet: free its tree
 
     def _splice_sheet(self, entry: SheetEntry, columns: tuple[int, int],
@@ -367,7 +369,7 @@ class _Patcher:
                                for r, c, style, _ in marked])
         editor.extend_dimension()
         self.stale_calc_chain |= sheet.formula_removed
-        self._notes_and_state(entry, sheet.root, grouped, records)
+        self._notes_and_records(entry, sheet.root, grouped, records)
         self.package.put_bytes(entry.part, sheet.to_bytes())
         return True
 
@@ -376,7 +378,8 @@ class _Patcher:
         return bool(self.edits.clear_marks and self.legacy.clones
                     and entry.part in self.legacy.sheets)
 
-    def _notes_and_state(self, entry: SheetEntry, root, grouped, records: Cells) -> None:
+    def _notes_and_records(self, entry: SheetEntry, root, grouped: Grouped,
+                           records: Cells) -> None:
         notes_needed = grouped or (self.edits.clear_marks and self._has_notes(entry.part))
         if notes_needed:
             notes = SheetNotes(self.package, entry.part, root, self._taken_blocks())
@@ -497,6 +500,6 @@ def _large(spec: SheetSpec) -> bool:
     return False
 
 
-def _group(marks: list[CellMark]) -> dict[tuple[int, int], tuple[Severity, str]]:
+def _group(marks: list[CellMark]) -> Grouped:
     """One mark per cell of a sheet, by row and column."""
     return dict(sorted(group_marks(marks, lambda mark: (mark.row, mark.column)).items()))
