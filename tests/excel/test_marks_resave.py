@@ -204,3 +204,22 @@ def test_a_theme_colour_under_a_mark_comes_back(tmp_path: Path) -> None:
     assert run("validasi", path, "--di-tempat") == 1
     color = openpyxl.load_workbook(path)[FIXED[0]][FIXED[1]].fill.fgColor
     assert (color.type, color.theme, color.tint) == ("theme", 4, 0.6)
+
+
+def test_what_the_user_changed_on_a_marked_cell_stays(tmp_path: Path) -> None:
+    """Only the fill goes back: a font, border or number format set meanwhile is kept."""
+    from openpyxl.styles import Border, Font, Side
+
+    path = marked_then_fixed(tmp_path)
+    book = openpyxl.load_workbook(path)
+    cell = book[FIXED[0]][FIXED[1]]
+    cell.value = "L1-01"
+    cell.font = Font(bold=True, color="FF0000")
+    cell.border = Border(left=Side(style="thick"))
+    cell.number_format = "@"
+    book.save(path)
+    assert run("validasi", path, "--di-tempat") == 1
+    cell = openpyxl.load_workbook(path)[FIXED[0]][FIXED[1]]
+    assert fill(cell) == USER_BLUE and cell.comment is None
+    assert cell.font.b and cell.font.color.rgb == "00FF0000"
+    assert cell.border.left.style == "thick" and cell.number_format == "@"
