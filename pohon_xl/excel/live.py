@@ -179,17 +179,19 @@ def _read_cells(book: Any, run: LiveRun, state: BookState) -> None:
             wanted.setdefault((sheet, m.row, m.col), False)
     for key in state.our_notes:
         wanted.setdefault(key, False)
+    colors = True  # until the engine says it cannot read them
     for key, with_note in wanted.items():
-        if key in state.fills:
+        if (key in state.fills or not colors) and not with_note:
             continue
         sheet, row, col = key
         cell = book.sheets[sheet].range((row, col))
         try:
-            color = cell.color
-            state.fills[key] = "" if not color else color if isinstance(color, str) \
-                else "#%02X%02X%02X" % tuple(color)
+            if colors and key not in state.fills:
+                color = cell.color
+                state.fills[key] = "" if not color else color if isinstance(color, str) \
+                    else "#%02X%02X%02X" % tuple(color)
         except NotImplementedError:
-            pass
+            colors = False
         if not with_note:
             continue
         note = cell.note
