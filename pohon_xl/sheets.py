@@ -166,6 +166,7 @@ class SheetSpec:
     protect: bool = True  # derived sheets: protected without a password
     print: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str = ""  # RRGGBB
+    hidden: bool = False  # e.g. the marks registry (pohon_xl.marks)
 
     def values(self) -> list[list[object]]:
         """Cell values only: what golden files and tests compare."""

@@ -41,6 +41,7 @@ from pohon_xl.excel.ooxml.package import (
     CT_VML, CT_WORKSHEET, MAIN, REL, RT_VML, Package, parse_xml, q,
 )
 from pohon_xl.excel.ooxml.notes import BLOCK, O, V, X, taken_blocks
+from pohon_xl.excel.ooxml.state import shared_strings
 from pohon_xl.excel.ooxml.workbook import Workbook
 from pohon_xl.excel.ooxml.worksheet import insert_in_order
 from pohon_xl.excel.vba import ModuleType, VbaModule, build_vba_project
@@ -201,14 +202,6 @@ def _locate(edges: list[int], start_index: int, offset_px: int) -> tuple[int, in
         offset -= edges[index]
         index += 1
     return index, offset
-
-
-def _shared_strings(package: Package, book: Workbook) -> list[str]:
-    found = book.rels.of_type(REL + "/sharedStrings")
-    if not found or book.rels.target(found[0]) not in package:
-        return []
-    root = package.xml(book.rels.target(found[0]), edit=False)
-    return ["".join(t.text or "" for t in si.iter(q("t"))) for si in root.iterchildren(q("si"))]
 
 
 def _header_row(sheet: etree._Element, strings: list[str]) -> dict[int, str]:
@@ -471,7 +464,7 @@ def build_macro_workbook(src: str | Path, dst: str | Path, *,
     _check_existing_vba(package, book, replace_foreign_macros)
     # 2. Buttons on Petunjuk and the level sheets.
     blocks = taken_blocks(package)
-    strings = _shared_strings(package, book)
+    strings = shared_strings(package, book)
     targets = {C.normalise_header(n) for n in (C.PETUNJUK, *(s.sheet for s in C.LEVELS))}
     for entry in book.sheets():
         if C.normalise_header(entry.name) in targets and entry.part in package \

@@ -15,18 +15,19 @@ from typing import BinaryIO
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
-from pohon_xl.excel.ooxml.notes import AUTHOR, SheetNotes, taken_blocks
+from pohon_xl.excel.ooxml.notes import SheetNotes, our_note_cells, taken_blocks
 from pohon_xl.excel.ooxml.splice import SplicedSheet, TextCells, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
     CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, Packed, deflate_chunks, parse_xml,
     rels_name,
 )
-from pohon_xl.excel.ooxml.state import MarkState, load_state, save_state
+from pohon_xl.excel.ooxml.state import LegacyState, load_registry, take_legacy
 from pohon_xl.excel.ooxml.stylebook import MINIMAL_STYLES, StyleBook
 from pohon_xl.excel.ooxml.workbook import SheetEntry, Workbook
 from pohon_xl.excel.ooxml.worksheet import SheetEditor
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
+from pohon_xl.marks import REGISTRY_SHEET, Mark, first_fill, registry_spec, restored_fill
 from pohon_xl.model.contract import CATATAN, STATUS
 from pohon_xl.sheets import (
     CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, group_marks,
@@ -53,13 +54,13 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
     package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
     styles = _stylebook(package, book)
-    state = load_state(package, book.part)
-    state.clones = {c: (base, rgb) for c, (base, rgb) in state.clones.items()
-                    if styles.is_clone(c, base, rgb)}
+    legacy = take_legacy(package, book)
+    legacy.clones = {c: (base, rgb) for c, (base, rgb) in legacy.clones.items()
+                     if styles.is_clone(c, base, rgb)}
     rendered = _render_all(derived, styles.named)
     if callable(edits):
         edits = edits()
-    patcher = _Patcher(package, book, styles, state, edits, rendered)
+    patcher = _Patcher(package, book, styles, legacy, edits, rendered)
     patcher.input_sheets()
     rank = {name: index for index, name in enumerate(order)}
     rendered.sort(key=lambda sheet: rank.get(sheet.name, len(rank)))
@@ -68,7 +69,6 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
         book.drop_calc_chain()
     if styles.changed:
         package.touch(styles.part)
-    save_state(package, book.part, state)
     package.save(target)
 
 
@@ -107,11 +107,19 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
     return styles
 
 
+Cells = dict[tuple[int, int], "Mark | None"]  # (row, column) -> its record, if any
+Grouped = dict[tuple[int, int], tuple[Severity, str]]  # (row, column) -> this run's mark
+
+
 class _Patcher:
-    def __init__(self, package: Package, book: Workbook, styles: StyleBook, state: MarkState,
+    def __init__(self, package: Package, book: Workbook, styles: StyleBook, legacy: LegacyState,
                  edits: WorkbookEdits, rendered: list[_Rendered]) -> None:
-        self.package, self.book, self.styles, self.state, self.edits = (
-            package, book, styles, state, edits)
+        self.package, self.book, self.styles, self.legacy, self.edits = (
+            package, book, styles, legacy, edits)
+        # The marks registry (pohon_xl.marks): as read, and as this run leaves it.
+        self.registry = {mark.key: mark for mark in load_registry(package, book)}
+        self.recorded: dict[tuple[str, int, int], Mark] = {}
+        self._fills: dict[tuple[int, int], str] = {}  # a marked cell of a sheet -> fill before
         self.rendered = rendered
         self.stale_calc_chain = False
         self._blocks: set[int] | None = None
@@ -142,9 +150,12 @@ class _Patcher:
         edited = set(columns) | set(marks) | set(values)
         if any(sheet.casefold() in replaced for sheet in edited):
             raise ValueError("marks or statuses on a sheet that edits.sheets replaces")
-        self.state.sheets &= set(self.package.names())  # forget sheets deleted since
+        self.legacy.sheets &= set(self.package.names())  # forget sheets deleted since
+        alive = {entry.name.casefold() for entry in self.book.sheets()} - replaced
         if edits.clear_marks:
-            edited |= {s for s in self._sheets_with_our_marks() if s.casefold() not in replaced}
+            edited |= {s for s in self._sheets_with_our_marks() if s.casefold() in alive}
+        else:  # earlier marks stay, and so do their records
+            self.recorded = {k: m for k, m in self.registry.items() if k[0] in alive}
         for sheet in sorted(edited):
             self._patch_sheet(self.book.worksheet(sheet), columns.get(sheet), statuses[sheet],
                               marks[sheet], values[sheet])
@@ -155,19 +166,41 @@ class _Patcher:
         return self._names[sheet]
 
     def _sheets_with_our_marks(self) -> set[str]:
+        """Sheets the registry, an earlier version's record or our notes say we marked."""
+        recorded = {sheet for sheet, _, _ in self.registry}
         found = set()
         for entry in self.book.sheets():
             if not entry.part or entry.part not in self.package:
                 continue
-            if entry.part in self.state.sheets:
+            if (entry.name.casefold() in recorded or entry.part in self.legacy.sheets
+                    or our_note_cells(self.package, entry.part)):
                 found.add(entry.name)
-            elif self.package.has_rels(entry.part):
-                rels = self.package.rels(entry.part)
-                for rel in rels.of_type(RT_COMMENTS):
-                    part = rels.target(rel)
-                    if part in self.package and f">{AUTHOR}<".encode() in self.package.read(part):
-                        found.add(entry.name)
         return found
+
+    def _earlier(self, entry: SheetEntry, grouped: Grouped
+                 ) -> tuple[Cells, Cells, set[tuple[int, int]]]:
+        """This sheet's records, the cells marked before and not now (to put back), and the
+        cells carrying our note."""
+        name = entry.name.casefold()
+        records: Cells = {(r, c): m for (s, r, c), m in self.registry.items() if s == name}
+        ours = our_note_cells(self.package, entry.part)
+        stale: Cells = {}
+        if self.edits.clear_marks:
+            stale = {cell: records.get(cell) for cell in sorted(set(records) | ours)
+                     if cell not in grouped}
+        return records, stale, ours
+
+    def _style(self, cell: tuple[int, int], current: int, grouped: Grouped, records: Cells,
+               ours: set[tuple[int, int]]) -> int:
+        """The format of a cell marked now (ours: its own with our fill; its fill before is
+        recorded) or marked before (its own fill back, unless the user changed it since)."""
+        if cell in grouped:
+            before = records.get(cell)
+            self._fills[cell] = before.fill if before is not None else first_fill(
+                self.styles.fill_of(current), cell in ours)
+            return self.styles.with_fill(current, MARK_FILLS[grouped[cell][0].value])
+        rgb = restored_fill(self.styles.fill_of(current), records.get(cell))
+        return current if rgb is None else self.styles.with_fill(current, rgb)
 
     def _patch_sheet(self, entry: SheetEntry, columns: tuple[int, int] | None,
                      statuses: list[RowStatus], marks: list[CellMark],
@@ -179,17 +212,21 @@ class _Patcher:
         sheet = SheetEditor(root, entry.name)
         for value in values:
             sheet.set_value(value.row, value.column, value.value)
-        if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
-            sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
+        if self._legacy(entry):
+            sheet.restyle({clone: base for clone, (base, _) in self.legacy.clones.items()})
         if columns:
             self._status_columns(sheet, columns, statuses)
         grouped = _group(marks)
-        for (row, column), (severity, _) in grouped.items():
-            cell = sheet.cell(row, column)
-            cell.set("s", str(self._marked_style(sheet.style_of(cell), severity)))
+        records, stale, ours = self._earlier(entry, grouped)
+        self._fills = {}
+        for (row, column) in [*grouped, *stale]:
+            cell = sheet.cell(row, column, create=(row, column) in grouped)
+            if cell is not None:
+                style = self._style((row, column), sheet.style_of(cell), grouped, records, ours)
+                cell.set("s", str(style))
         sheet.extend_dimension()
         self.stale_calc_chain |= sheet.formula_removed
-        self._notes_and_state(entry, root, grouped)
+        self._notes_and_records(entry, root, grouped, records)
         self.package.settle(entry.part)  # done with this sheet: free its tree
 
     def _splice_sheet(self, entry: SheetEntry, columns: tuple[int, int],
@@ -203,8 +240,8 @@ class _Patcher:
             sheet = SplicedSheet(data)
         except Unsupported:
             return False
-        if self.edits.clear_marks and self.state.clones and entry.part in self.state.sheets:
-            sheet.restyle({clone: base for clone, (base, _) in self.state.clones.items()})
+        if self._legacy(entry):
+            sheet.restyle({clone: base for clone, (base, _) in self.legacy.clones.items()})
         status_col, note_col = columns
         header = self.styles.named("header")
         puts = {1: {status_col: text_cell(1, status_col, STATUS, header),
@@ -233,8 +270,10 @@ class _Patcher:
         editor.ensure_width(status_col, STATUS_WIDTH)
         editor.ensure_width(note_col, CATATAN_WIDTH)
         grouped = _group(marks)
+        records, stale, ours = self._earlier(entry, grouped)
+        self._fills = {}
         mark_rows: dict[int, list[int]] = defaultdict(list)
-        for row_number, column in grouped:
+        for row_number, column in [*grouped, *(c for c in stale if c[1] not in columns)]:
             mark_rows[row_number].append(column)
         try:
             marked = sheet.splice({status_col, note_col}, puts, mark_rows)
@@ -249,27 +288,33 @@ class _Patcher:
         if found:
             editor.max_row = max(r for r, _ in found)
             editor.max_col = max(c for _, c in found)
-        sheet.set_mark_styles([self._marked_style(style, grouped[(r, c)][0])
+        sheet.set_mark_styles([self._style((r, c), style, grouped, records, ours)
                                for r, c, style, _ in marked])
         editor.extend_dimension()
         self.stale_calc_chain |= sheet.formula_removed
-        self._notes_and_state(entry, sheet.root, grouped)
+        self._notes_and_records(entry, sheet.root, grouped, records)
         self.package.put_bytes(entry.part, sheet.to_bytes())
         return True
 
-    def _notes_and_state(self, entry: SheetEntry, root, grouped) -> None:
+    def _legacy(self, entry: SheetEntry) -> bool:
+        """Whether to put an earlier version's cloned formats back on this sheet first."""
+        return bool(self.edits.clear_marks and self.legacy.clones
+                    and entry.part in self.legacy.sheets)
+
+    def _notes_and_records(self, entry: SheetEntry, root, grouped: Grouped,
+                           records: Cells) -> None:
         notes_needed = grouped or (self.edits.clear_marks and self._has_notes(entry.part))
         if notes_needed:
             notes = SheetNotes(self.package, entry.part, root, self._taken_blocks())
             if self.edits.clear_marks:
                 notes.remove_ours()
             for (row, column), (_, text) in grouped.items():
-                notes.put(ref(row, column), text)
+                put = notes.put(ref(row, column), text)
+                before = records.get((row, column))
+                mark = Mark(entry.name, row, column, self._fills.get((row, column), ""),
+                            before.note if before is not None else "", put)
+                self.recorded[mark.key] = mark
             notes.finish()
-        if grouped:
-            self.state.sheets.add(entry.part)
-        elif self.edits.clear_marks:
-            self.state.sheets.discard(entry.part)
 
     def _status_columns(self, sheet: SheetEditor, columns: tuple[int, int],
                         statuses: Iterable[RowStatus]) -> None:
@@ -289,15 +334,6 @@ class _Patcher:
         sheet.ensure_width(status_col, STATUS_WIDTH)
         sheet.ensure_width(note_col, CATATAN_WIDTH)
 
-    def _marked_style(self, current: int, severity: Severity) -> int:
-        base = self.state.clones.get(current, (current, ""))[0]  # never clone a clone
-        rgb = MARK_FILLS[severity.value]
-        clone = self.state.clone_for(base, rgb)
-        if clone is None or clone >= self.styles.xf_count:
-            clone = self.styles.clone_with_fill(base, rgb)
-            self.state.clones[clone] = (base, rgb)
-        return clone
-
     def _has_notes(self, part: str) -> bool:
         return self.package.has_rels(part) and bool(
             self.package.rels(part).of_type(RT_COMMENTS))
@@ -310,16 +346,31 @@ class _Patcher:
     # -- new sheets ---------------------------------------------------------------------
     def new_sheets(self) -> None:
         for spec in self.edits.sheets:
-            entry = self._sheet_entry(spec.name)
-            if _large(spec):
-                self.package.put_packed(entry.part, _Rendered.of(spec, self.styles.named).part)
-            else:
-                self.package.put_bytes(entry.part, render_sheet(spec, self.styles.named))
-            self.book.set_local_names(entry.index, defined_names(spec), BUILTIN_NAMES)
+            self._write_spec(spec)
         for sheet in self.rendered:
             entry = self._sheet_entry(sheet.name)
             self.package.put_packed(entry.part, sheet.part)
             self.book.set_local_names(entry.index, sheet.names, BUILTIN_NAMES)
+        registry = self._registry_sheet()
+        if registry is not None:  # after the derived sheets: a new one goes last
+            self._write_spec(registry)
+
+    def _write_spec(self, spec: SheetSpec) -> None:
+        entry = self._sheet_entry(spec.name)
+        if _large(spec):
+            self.package.put_packed(entry.part, _Rendered.of(spec, self.styles.named).part)
+        else:
+            self.package.put_bytes(entry.part, render_sheet(spec, self.styles.named))
+        self.book.set_local_names(entry.index, defined_names(spec), BUILTIN_NAMES)
+        if spec.hidden:
+            entry.element.set("state", "hidden")
+
+    def _registry_sheet(self) -> SheetSpec | None:
+        """The hidden registry sheet, when this run's records differ from the ones read."""
+        exists = self.book.find(REGISTRY_SHEET) is not None
+        if self.recorded == self.registry and (exists or not self.recorded):
+            return None
+        return registry_spec(list(self.recorded.values()))
 
     def _sheet_entry(self, name: str) -> SheetEntry:
         """The entry of a new sheet: added at the end, or the one it replaces (emptied)."""
@@ -332,7 +383,7 @@ class _Patcher:
                              "namanya.")
         self._drop_relations(entry.part)
         self.stale_calc_chain = True
-        self.state.sheets.discard(entry.part)
+        self.legacy.sheets.discard(entry.part)
         return entry
 
     def _drop_relations(self, part: str) -> None:
@@ -372,6 +423,6 @@ def _large(spec: SheetSpec) -> bool:
     return False
 
 
-def _group(marks: list[CellMark]) -> dict[tuple[int, int], tuple[Severity, str]]:
+def _group(marks: list[CellMark]) -> Grouped:
     """One mark per cell of a sheet, by row and column."""
     return dict(sorted(group_marks(marks, lambda mark: (mark.row, mark.column)).items()))

@@ -23,8 +23,8 @@ import pytest
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # before xlwings is imported
 xw = pytest.importorskip("xlwings")
 
-from pohon_xl.core.derive.registry import DERIVED_SHEETS
-from pohon_xl.excel import live  # noqa: E402
+from pohon_xl.core.derive.registry import DERIVED_SHEETS  # noqa: E402
+from pohon_xl.excel import live, live_plan  # noqa: E402
 from pohon_xl.model import contract as C  # noqa: E402
 from pohon_xl.pipeline import process  # noqa: E402
 
@@ -313,7 +313,7 @@ def test_the_applier_refuses_what_excel_would_convert() -> None:
 
 def test_rectangles_cover_exactly() -> None:
     cells = {(1, 1), (1, 2), (2, 1), (2, 2), (3, 5), (4, 5), (4, 7)}
-    rects = live._rectangles(cells)
+    rects = live_plan._rectangles(cells)
     covered = {(r + i, c + j) for r, c, nr, nc in rects for i in range(nr) for j in range(nc)}
     assert covered == cells
     assert (1, 1, 2, 2) in rects and (3, 5, 2, 1) in rects
@@ -363,3 +363,52 @@ def test_the_buttons_of_a_macro_workbook(tmp_path: Path) -> None:
     click_and_apply(xlsm, live.turunkan, tmp_path / "live.xlsm")
     assert_same_as_cli(tmp_path / "live.xlsm", tmp_path / "cli.xlsm",
                        derived=[n for n in cli_sheets if n in DERIVED_SHEETS])
+
+
+# ---------------------------------------------------------------------------------------------
+# One way of keeping marks: the button and the file writer clear each other's, after any save.
+def _reset_caller() -> None:
+    if hasattr(xw.Book, "_mock_caller"):
+        del xw.Book._mock_caller
+
+
+@pytest.mark.parametrize("last_writer", ["openpyxl", "libreoffice"])
+def test_the_button_clears_the_file_writers_marks_after_a_resave(tmp_path: Path,
+                                                                 last_writer: str) -> None:
+    import shutil
+
+    from tests.excel import resave
+    from tests.excel.test_marks_resave import fix, marks, run, workbook
+
+    if last_writer == "libreoffice" and shutil.which("soffice") is None:
+        pytest.skip("soffice tidak terpasang")
+    fresh = workbook(tmp_path / "segar.xlsx", "L1-01")
+    assert run("validasi", fresh, "--di-tempat") == 1
+    path = workbook(tmp_path / "kiriman.xlsx", "TIDAK-ADA")
+    assert run("validasi", path, "--di-tempat") == 1
+    fix(path)
+    if last_writer == "libreoffice":
+        resave.libreoffice(path, tmp_path / "profil")
+
+    click_and_apply(path, live.validasi, tmp_path / "tombol.xlsx")
+    assert marks(tmp_path / "tombol.xlsx") == marks(fresh)
+    fixed = openpyxl.load_workbook(tmp_path / "tombol.xlsx")["L2_Sasaran_PD"]["B2"]
+    assert fill(fixed) == "CCE5FF" and fixed.comment is None  # the user's own fill is back
+
+
+def test_the_file_writer_clears_the_buttons_marks(tmp_path: Path) -> None:
+    from tests.excel.test_marks_resave import fix, marks, run, workbook
+
+    fresh = workbook(tmp_path / "segar.xlsx", "L1-01")
+    assert run("validasi", fresh, "--di-tempat") == 1
+    path = workbook(tmp_path / "kiriman.xlsx", "TIDAK-ADA")
+    click_and_apply(path, live.validasi, tmp_path / "tombol.xlsx")
+    _reset_caller()
+    fix(tmp_path / "tombol.xlsx")  # openpyxl saves it: the last writer
+
+    assert run("validasi", tmp_path / "tombol.xlsx", "--di-tempat") == 1
+    assert marks(tmp_path / "tombol.xlsx") == marks(fresh)
+    fixed = openpyxl.load_workbook(tmp_path / "tombol.xlsx")["L2_Sasaran_PD"]["B2"]
+    # The remote engine (as xlwings Lite) cannot read the fill the button covered: it recorded
+    # none, so the mark clears to no fill. (Desktop Excel reads and records it.)
+    assert fill(fixed) == "" and fixed.comment is None

@@ -42,11 +42,16 @@ def test_stylebook_adds_each_style_once():
     assert {name: again.named(name) for name in first} == first
     assert root.find(q("numFmts"))[0].get("formatCode") == '"Rp "#,##0'
     assert root.index(root.find(q("numFmts"))) == 0  # schema order
-    clone = book.clone_with_fill(first["text"], "FFC7CE")
-    assert clone != book.clone_with_fill(first["text"], "FFC7CE")  # clones are never shared
-    assert book.is_clone(clone, first["text"], "FFC7CE")
-    assert not book.is_clone(clone, first["header"], "FFC7CE")  # formats renumbered since
-    assert not book.is_clone(clone, first["text"], "FFEB9C") and not book.is_clone(99, 0, "")
+    marked = book.with_fill(first["text"], "FFC7CE")
+    assert marked == book.with_fill(first["text"], "ffc7ce") != first["text"]  # reused
+    assert book.fill_of(marked) == "FFC7CE" and book.fill_of(first["text"]) == ""
+    assert book.with_fill(marked, "") == first["text"]  # the fill taken off: its own format
+    assert book.with_fill(first["galat"], "FFC7CE") == first["galat"]  # nothing to change
+    assert book.fill_of(book.with_fill(first["header"], "FFEB9C")) == "FFEB9C"
+    # an earlier version's record of a clone is checked before it is trusted
+    assert book.is_clone(marked, first["text"], "FFC7CE")
+    assert not book.is_clone(marked, first["header"], "FFC7CE")  # formats renumbered since
+    assert not book.is_clone(marked, first["text"], "FFEB9C") and not book.is_clone(99, 0, "")
 
 
 def test_vml_with_unclosed_br_is_read():

@@ -12,6 +12,7 @@ from openpyxl.comments import Comment
 
 from pohon_xl.excel.write import WorkbookWriter, ZipPatchWriter, write_workbook
 from pohon_xl.findings import Severity
+from pohon_xl.marks import REGISTRY_SHEET
 from pohon_xl.sheets import Cell, CellMark, PrintSetup, RowStatus, SheetSpec, WorkbookEdits
 from tests.excel.workbooks import (
     L1, L2, OTHER, VBA_BYTES, assert_consistent_package, rich_xlsm, simple_xlsx,
@@ -162,7 +163,9 @@ def test_marks_fill_and_notes(rich):
 def test_new_sheets(rich):
     _, dst = rich
     book = openpyxl.load_workbook(dst, keep_vba=True)
-    assert book.sheetnames == [L1, L2, OTHER, "Laporan_Validasi", "Ringkasan"]
+    # the marks registry (pohon_xl.marks) goes last, hidden
+    assert book.sheetnames == [L1, L2, OTHER, "Laporan_Validasi", "Ringkasan", REGISTRY_SHEET]
+    assert book[REGISTRY_SHEET].sheet_state == "hidden"
     report = book["Laporan_Validasi"]
     assert report["A2"].value == "IDN01" and report["A2"].hyperlink.location == f"'{L1}'!C3"
     assert (report["E2"].value, report["E2"].data_type) == ("=bukan rumus", "s")

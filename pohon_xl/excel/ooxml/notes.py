@@ -1,7 +1,8 @@
 """Excel notes (legacy comments) of one worksheet: the comments part and its VML shapes.
 
 Notes are merged into what the sheet already has (the user's notes, form buttons drawn in the
-same VML part); ours are told apart by their author, ``pohon-xl``.
+same VML part); ours are told apart by their author, ``pohon-xl``, or by the first line of
+their text (:func:`pohon_xl.marks.is_our_note`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pohon_xl.excel.ooxml.package import (
     CT_COMMENTS, CT_VML, MAIN, REL, RT_COMMENTS, RT_VML, Package, parse_xml, q,
 )
 from pohon_xl.excel.ooxml.worksheet import XML_SPACE, child, insert_in_order
+from pohon_xl.marks import NOTE_AUTHOR, NOTE_PREFIX, is_our_note
 
-AUTHOR = "pohon-xl"
+AUTHOR = NOTE_AUTHOR
 V = "urn:schemas-microsoft-com:vml"
 O = "urn:schemas-microsoft-com:office:office"
 X = "urn:schemas-microsoft-com:office:excel"
@@ -36,6 +38,32 @@ def taken_blocks(package: Package) -> set[int]:
             for match in _IDMAP.finditer(package.read(name)):
                 blocks |= {int(b) for b in match.group(1).replace(b" ", b"").split(b",") if b}
     return blocks
+
+
+def _ours(comments: etree._Element) -> dict[str, etree._Element]:
+    """Our comments of a comments part, by cell reference."""
+    authors = child(comments, "authors", create=False)
+    names = [a.text for a in authors] if authors is not None else []
+    found = {}
+    for comment in comments.iter(q("comment")):
+        index = comment.get("authorId", "")
+        author = names[int(index)] if index.isdigit() and int(index) < len(names) else None
+        if is_our_note("".join(t.text or "" for t in comment.iter(q("t"))), author):
+            found[comment.get("ref", "").upper()] = comment
+    return found
+
+
+def our_note_cells(package: Package, sheet_part: str) -> set[tuple[int, int]]:
+    """(row, column) of every cell of a worksheet that carries a note of ours."""
+    if not package.has_rels(sheet_part):
+        return set()
+    rels = package.rels(sheet_part)
+    cells: set[tuple[int, int]] = set()
+    for rel in rels.of_type(RT_COMMENTS):
+        part = rels.target(rel)
+        if part in package:
+            cells |= {split_ref(r) for r in _ours(package.xml(part, edit=False)) if r}
+    return cells
 
 
 def _parse_vml(data: bytes, what: str) -> etree._Element:
@@ -117,6 +145,7 @@ class SheetNotes:
         """Comments by cell and note shapes by (row, column), built once."""
         self._comments = {c.get("ref", "").upper(): c
                           for c in self.list.iterchildren(q("comment"))}
+        self._our_refs = set(_ours(self.comments))
         self._shapes: dict[tuple[int, int], etree._Element] = {}
         for shape in self.vml.iterchildren(f"{{{V}}}shape"):
             data = shape.find(f"{{{X}}}ClientData")
@@ -127,8 +156,7 @@ class SheetNotes:
                 self._shapes[(int(row) + 1, int(col) + 1)] = shape
 
     def _is_ours(self, comment: etree._Element) -> bool:
-        ours = self._author_id(create=False)
-        return ours is not None and comment.get("authorId") == str(ours)
+        return comment.get("ref", "").upper() in self._our_refs
 
     def remove_ours(self, refs: set[str] | None = None) -> None:
         """Remove our notes (all of them, or those on ``refs``) with their shapes."""
@@ -138,21 +166,24 @@ class SheetNotes:
                 continue
             self.list.remove(comment)
             del self._comments[ref]
+            self._our_refs.discard(ref)
             shape = self._shapes.pop(split_ref(ref), None)
             if shape is not None:
                 self.vml.remove(shape)
             self.changed = True
 
-    def put(self, ref: str, text: str) -> None:
-        """Our note on ``ref`` (replacing an earlier one of ours; never the user's)."""
+    def put(self, ref: str, text: str) -> bool:
+        """Our note on ``ref`` (replacing an earlier one of ours; never the user's); whether
+        it was put."""
         ref = ref.upper()
         if ref in self._comments and not self._is_ours(self._comments[ref]):
-            return  # one note per cell: the user's wins; the message is in Catatan Validasi
+            return False  # one note per cell: the user's wins; the message is in Catatan Validasi
         self.remove_ours({ref})
         comment = self._comments[ref] = etree.SubElement(self.list, q("comment"), ref=ref,
                                    authorId=str(self._author_id(create=True)), shapeId="0")
+        self._our_refs.add(ref)
         body = etree.SubElement(comment, q("text"))
-        for bold, piece in ((True, f"{AUTHOR}:"), (False, "\n" + clean_text(text))):
+        for bold, piece in ((True, NOTE_PREFIX), (False, "\n" + clean_text(text))):
             run = etree.SubElement(body, q("r"))
             props = etree.SubElement(run, q("rPr"))
             if bold:
@@ -166,6 +197,7 @@ class SheetNotes:
         row, column = split_ref(ref)
         self._shapes[(row, column)] = self._shape(row - 1, column - 1, text)
         self.vml.append(self._shapes[(row, column)])
+        return True
 
     # -- VML ----------------------------------------------------------------------------------
     def _first_free_id(self) -> int:

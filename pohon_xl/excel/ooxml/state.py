@@ -1,73 +1,91 @@
-"""What a run leaves for the next one: our cloned cell formats and the sheets we marked.
+"""What a run leaves for the next one, read from the package: the marks registry sheet
+(:mod:`pohon_xl.marks`) and, from earlier versions, a custom XML part of cloned formats.
 
-Kept in a custom XML part (Excel and LibreOffice carry those through a save untouched), so a
-re-run can put marked cells back to their own format and reuse the clones.
+The custom XML part is only read (and then dropped): LibreOffice and openpyxl lose it on a
+save, so marks are no longer kept there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml import etree
+from pohon_xl.excel.ooxml.cellref import split_ref
+from pohon_xl.excel.ooxml.package import REL, RT_CUSTOM_XML, RT_CUSTOM_XML_PROPS, Package, q
+from pohon_xl.excel.ooxml.workbook import Workbook
+from pohon_xl.marks import REGISTRY_SHEET, Mark, read_registry
 
-from pohon_xl.excel.ooxml.package import (
-    CT_CUSTOM_XML_PROPS, CT_XML, RT_CUSTOM_XML, RT_CUSTOM_XML_PROPS, Package, q,
-)
-
-NS = "urn:pohon-xl:marks:1"
-_DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-_ITEM_ID = "{6F1E2A5C-7B7D-4C55-9D0B-504F484F4E58}"
+NS = "urn:pohon-xl:marks:1"  # the custom XML part of versions before the registry sheet
 
 
 @dataclass
-class MarkState:
-    clones: dict[int, tuple[int, str]] = field(default_factory=dict)  # clone xf -> (base, rgb)
-    sheets: set[str] = field(default_factory=set)  # worksheet parts holding our marks
-    part: str = ""  # where it was read from
+class LegacyState:
+    """An earlier version's record: clone xf -> (its base xf, our fill), the sheets marked."""
 
-    def clone_for(self, base: int, rgb: str) -> int | None:
-        return next((c for c, key in self.clones.items() if key == (base, rgb)), None)
+    clones: dict[int, tuple[int, str]] = field(default_factory=dict)
+    sheets: set[str] = field(default_factory=set)  # worksheet parts
 
 
-def _our_part(package: Package, workbook_part: str) -> str:
-    rels = package.rels(workbook_part)
-    for rel in rels.of_type(RT_CUSTOM_XML):
-        target = rels.target(rel)
-        if target in package and NS.encode() in package.read(target)[:400]:
-            return target
-    return ""
+def shared_strings(package: Package, book: Workbook) -> list[str]:
+    found = book.rels.of_type(REL + "/sharedStrings")
+    if not found or book.rels.target(found[0]) not in package:
+        return []
+    root = package.xml(book.rels.target(found[0]), edit=False)
+    return ["".join(t.text or "" for t in si.iter(q("t"))) for si in root.iterchildren(q("si"))]
 
 
-def load_state(package: Package, workbook_part: str) -> MarkState:
-    part = _our_part(package, workbook_part)
-    state = MarkState(part=part)
-    if part:
+def sheet_values(package: Package, part: str, strings: list[str]) -> list[list[object]]:
+    """A worksheet's values as rows from A1 (text, numbers; formulas as their cached value)."""
+    rows: list[list[object]] = []
+    data = package.xml(part, edit=False).find(q("sheetData"))
+    for row in data.iterchildren(q("row")) if data is not None else ():
+        for index, cell in enumerate(row.iterchildren(q("c"))):
+            number, col = split_ref(cell.get("r", "")) if cell.get("r") else (
+                int(row.get("r", len(rows) + 1)), index + 1)
+            kind, raw = cell.get("t", "n"), cell.findtext(q("v"))
+            value: object
+            if kind == "inlineStr":
+                value = "".join(t.text or "" for t in cell.iter(q("t")))
+            elif kind == "s" and raw is not None and raw.strip().isdigit() \
+                    and int(raw) < len(strings):
+                value = strings[int(raw)]
+            elif kind in ("str", "e") or raw is None:
+                value = raw
+            else:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    value = raw
+            while len(rows) < number:
+                rows.append([])
+            line = rows[number - 1]
+            line.extend([None] * (col - len(line)))
+            line[col - 1] = value
+    return rows
+
+
+def load_registry(package: Package, book: Workbook) -> list[Mark]:
+    entry = book.find(REGISTRY_SHEET)
+    if entry is None or not entry.part or entry.part not in package:
+        return []
+    return read_registry(sheet_values(package, entry.part, shared_strings(package, book)))
+
+
+def take_legacy(package: Package, book: Workbook) -> LegacyState:
+    """An earlier version's custom XML part, read and removed from the package."""
+    state = LegacyState()
+    for rel in book.rels.of_type(RT_CUSTOM_XML):
+        part = book.rels.target(rel)
+        if part not in package or NS.encode() not in package.read(part)[:400]:
+            continue
         root = package.xml(part, edit=False)
         for el in root.iter(q("clone", NS)):
-            state.clones[int(el.get("xf"))] = (int(el.get("base")), el.get("fill", ""))
-        state.sheets = {el.get("part", "") for el in root.iter(q("sheet", NS))}
+            state.clones[int(el.get("xf", "0"))] = (int(el.get("base", "0")), el.get("fill", ""))
+        state.sheets |= {el.get("part", "") for el in root.iter(q("sheet", NS))}
+        if package.has_rels(part):
+            rels = package.rels(part)
+            for props in rels.of_type(RT_CUSTOM_XML_PROPS):
+                if rels.target(props) in package:
+                    package.remove(rels.target(props))
+        package.remove(part)  # removes its rels and content type too (see Package.remove)
+        book.rels.remove(rel)
     return state
-
-
-def save_state(package: Package, workbook_part: str, state: MarkState) -> None:
-    if not state.part and not state.clones and not state.sheets:
-        return  # nothing to remember: leave the workbook free of our part
-    root = etree.Element(q("marks", NS), nsmap={None: NS})
-    for clone, (base, rgb) in sorted(state.clones.items()):
-        etree.SubElement(root, q("clone", NS), xf=str(clone), base=str(base), fill=rgb)
-    for part in sorted(state.sheets):
-        etree.SubElement(root, q("sheet", NS), part=part)
-    if state.part:
-        package.put_xml(state.part, root)
-        return
-    state.part = package.unused_name("customXml/item{}.xml")
-    props = state.part.replace("/item", "/itemProps")
-    if package.content_types.of(state.part) != CT_XML:
-        package.content_types.override(state.part, CT_XML)
-    package.put_xml(state.part, root)
-    item = etree.Element(q("datastoreItem", _DS), {q("itemID", _DS): _ITEM_ID},
-                         nsmap={"ds": _DS})
-    etree.SubElement(item, q("schemaRefs", _DS))
-    package.put_xml(props, item, CT_CUSTOM_XML_PROPS)
-    package.rels(state.part).add(RT_CUSTOM_XML_PROPS, props)
-    package.rels(workbook_part).add(RT_CUSTOM_XML, state.part)

@@ -57,10 +57,7 @@ class StyleBook:
     def _add(self, tag: str, element: etree._Element, dedupe: bool = True) -> int:
         """Append ``element`` to section ``tag`` unless an identical entry exists."""
         section = self._section(tag)
-        if tag not in self._keys:
-            self._keys[tag] = {}
-            for index, child in enumerate(section):
-                self._keys[tag].setdefault(etree.tostring(child), index)
+        self._find(tag, element)  # the index of existing entries, built once
         section.append(element)
         key = etree.tostring(element)
         if dedupe and key in self._keys[tag]:
@@ -99,18 +96,61 @@ class StyleBook:
                     align.set(attr, value)
         return self._add("cellXfs", xf)
 
-    def clone_with_fill(self, xf_id: int, rgb: str) -> int:
-        """A new cellXfs entry: ``xf_id`` with a solid fill; never shared with the user's."""
+    def with_fill(self, xf_id: int, rgb: str) -> int:
+        """``xf_id`` with its fill replaced by a solid ``rgb`` (RRGGBB or colour attributes as
+        :meth:`fill_of` gives them; "" = no fill), everything else
+        (font, border, number format, alignment, protection) kept; an identical entry is
+        reused, so putting back the fill a cell had finds its own format again."""
         xfs = self._section("cellXfs")
-        base = xfs[xf_id] if 0 <= xf_id < len(xfs) else xfs[0]
-        clone = copy.deepcopy(base)
+        if not 0 <= xf_id < len(xfs):
+            xf_id = 0
+        if not len(xfs):
+            return 0
+        if self.fill_of(xf_id) == rgb and (rgb or xfs[xf_id].get("fillId", "0") == "0"):
+            return xf_id
+        clone = copy.deepcopy(xfs[xf_id])
         clone.set("fillId", str(self._fill(rgb)))
-        clone.set("applyFill", "1")
-        return self._add("cellXfs", clone, dedupe=False)
+        if rgb:
+            clone.set("applyFill", "1")
+            return self._add("cellXfs", clone)
+        # The fill taken off: the format it was cloned from, whether or not that said
+        # applyFill (ours do, the user's often do not).
+        bare = copy.deepcopy(clone)
+        bare.attrib.pop("applyFill", None)
+        found = self._find("cellXfs", clone)
+        return found if found is not None else self._add("cellXfs", bare)
+
+    def _find(self, tag: str, element: etree._Element) -> int | None:
+        if tag not in self._keys:
+            self._keys[tag] = {}
+            for index, child in enumerate(self._section(tag)):
+                self._keys[tag].setdefault(etree.tostring(child), index)
+        return self._keys[tag].get(etree.tostring(element))
+
+    def fill_of(self, xf_id: int) -> str:
+        """The solid fill of xf ``xf_id``: RRGGBB, or the attributes of a colour not given as
+        RGB (``theme=4 tint=0.6``); "" for none or a patterned fill."""
+        xfs = self._section("cellXfs")
+        if not 0 <= xf_id < len(xfs):
+            return ""
+        fills = self._section("fills")
+        fill_id = xfs[xf_id].get("fillId", "0")
+        if not fill_id.isdigit() or int(fill_id) >= len(fills):
+            return ""
+        pattern = fills[int(fill_id)].find(q("patternFill"))
+        if pattern is None or pattern.get("patternType", "none") != "solid":
+            return ""
+        color = pattern.find(q("fgColor"))
+        if color is None:
+            return ""
+        rgb = color.get("rgb", "")
+        if rgb:
+            return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
+        return " ".join(f"{k}={v}" for k, v in sorted(color.attrib.items()))
 
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
-        """Whether xf ``clone`` is still ``base`` plus our fill (another program may have
-        renumbered the formats since we recorded them)."""
+        """Whether xf ``clone`` is still ``base`` plus our fill, as an earlier version recorded
+        it (another program may have renumbered the formats since)."""
         xfs = self._section("cellXfs")
         if not (0 <= clone < len(xfs) and 0 <= base < len(xfs)):
             return False
@@ -163,11 +203,15 @@ class StyleBook:
         return self._add("fonts", font)
 
     def _fill(self, rgb: str) -> int:
+        """A solid fill of RRGGBB or of colour attributes (``theme=4 tint=0.6``)."""
         if not rgb:
             return 0
         fill = etree.Element(q("fill"))
         pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
-        etree.SubElement(pattern, q("fgColor"), rgb=_argb(rgb))
+        if "=" in rgb:
+            etree.SubElement(pattern, q("fgColor"), dict(a.split("=", 1) for a in rgb.split()))
+        else:
+            etree.SubElement(pattern, q("fgColor"), rgb=_argb(rgb))
         etree.SubElement(pattern, q("bgColor"), indexed="64")
         return self._add("fills", fill)
 
