@@ -108,6 +108,18 @@ class StyleBook:
         clone.set("applyFill", "1")
         return self._add("cellXfs", clone, dedupe=False)
 
+    def pad_formats(self, cells: int, differential: int) -> None:
+        """At least ``cells`` cellXfs and ``differential`` dxfs entries, the missing ones
+        plain: cells and conditional formats that point past the end then point at a format
+        that exists."""
+        xfs = self._section("cellXfs")
+        while len(xfs) < cells:
+            self._add("cellXfs", copy.deepcopy(xfs[0]), dedupe=False)
+        if differential:
+            dxfs = self._section("dxfs")
+            while len(dxfs) < differential:
+                self._add("dxfs", etree.Element(q("dxf")), dedupe=False)
+
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
         """Whether xf ``clone`` is still ``base`` plus our fill (another program may have
         renumbered the formats since we recorded them)."""
