@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
 OUT := out
 
-.PHONY: demo test bench setup template aturan clean
+.PHONY: demo test fuzz bench setup template aturan clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The seeded fuzz test alone (it also runs in `make test`): FUZZ_CASES=1000 FUZZ_SEED=7 make fuzz
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -m fuzz tests/excel/test_fuzz.py
 
 # Generates the workbooks once (benchmarks/data/, cached), runs every case as whole processes,
 # prints medians, ratios and PASS/FAIL per target; writes benchmarks/results/latest.{json,md}.
