@@ -311,3 +311,12 @@ def test_refusals_through_the_installed_command(tmp_path):
 
 def test_header_letters_of_the_grid():
     assert get_column_letter(limits.MAX_COLUMN) == "XFD"
+
+
+def test_a_sheet_attribute_that_is_no_number_is_refused(tmp_path):
+    """Found by the fuzz test: a column width entry with min="Data 'Lama'"."""
+    with zipfile.ZipFile(EXAMPLE) as archive:
+        sheet = archive.read(L1_PART)
+    broken = re.sub(rb' min="\d+"', b' min="Data \'Lama\'"', sheet, count=1)
+    assert broken != sheet
+    _refused(rezip(EXAMPLE, tmp_path / "kolom.xlsx", {L1_PART: broken}), "rusak")
