@@ -1,8 +1,8 @@
 """What a workbook may hold inside before any work is done on it: the limits of a careful
 unpacker, checked on the zip's directory alone (nothing is inflated to check them).
 
-A workbook under these limits is processed within a bounded memory (docs/batas.md); one over
-them is refused in one line. Excel's own grid bounds what a sheet may address.
+One over them is refused in one line (docs/batas.md). Excel's own grid bounds what a sheet
+may address.
 """
 
 from __future__ import annotations

@@ -75,7 +75,10 @@ class SheetEditor:
         rows = list(data.iterchildren(_ROW))
         numbers = data.xpath("m:row/@r", namespaces={"m": MAIN}, smart_strings=False)
         if len(numbers) == len(rows):  # the usual case, read in one go
-            self._rows = dict(zip((_number(n, "r") for n in numbers), rows))
+            try:
+                self._rows = dict(zip(map(int, numbers), rows))
+            except ValueError:  # one is no number: say which
+                self._rows = dict(zip((_number(n, "r") for n in numbers), rows))
         else:
             previous = 0
             for row in rows:
