@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 EXAMPLE := examples/Pohon_Kinerja_Kemacetan.xlsx
 OUT := out
 
-.PHONY: demo test typecheck bench setup template aturan clean
+.PHONY: demo test typecheck fuzz bench setup template aturan clean
 
 # pyproject's requires-python. `python --version` is what every Python (and a fake one in the
 # tests) answers; prints "major minor", nothing when the interpreter does not run.
@@ -56,6 +56,10 @@ test: typecheck
 # Settings in pyproject.toml ([tool.mypy]).
 typecheck: $(STAMP)
 	$(BIN)/mypy pohon_xl
+
+# The seeded fuzz test alone (it also runs in `make test`): FUZZ_CASES=1000 FUZZ_SEED=7 make fuzz
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -m fuzz tests/excel/test_fuzz.py
 
 # Generates the workbooks once (benchmarks/data/, cached), runs every case as whole processes,
 # prints medians, ratios and PASS/FAIL per target; writes benchmarks/results/latest.{json,md}.

@@ -243,7 +243,8 @@ def laporan_sheet(findings: Sequence[Finding], cons: Consolidation,
         link = ""
         if where is not None:
             column = column_letter(where.column_index or 1)
-            link = f"'{where.sheet}'!{column}{where.row}"
+            sheet = where.sheet.replace("'", "''")  # quoted as a formula quotes it
+            link = f"'{sheet}'!{column}{where.row}"
         rows.append([
             Cell(f.source or BATCH_SOURCE, "text"),
             Cell(f.code, "link" if link else "text", link=link),

@@ -24,7 +24,9 @@ _SEVERITY_STYLE = {Severity.GALAT: "galat", Severity.PERINGATAN: "peringatan", S
 
 
 def status_columns(plan: Plan) -> dict[str, tuple[int, int]]:
-    """Where `Status` and `Catatan Validasi` go on each level sheet: reuse, else append."""
+    """Where `Status` and `Catatan Validasi` go on each level sheet: reuse, else append
+    after every column the sheet's cells and merged ranges reach (never into the user's
+    header or data)."""
     result = {}
     for spec in C.LEVELS:
         info = plan.sheets.get(spec.sheet)
@@ -33,6 +35,8 @@ def status_columns(plan: Plan) -> dict[str, tuple[int, int]]:
         status = info.columns.get(C.STATUS)
         catatan = info.columns.get(C.CATATAN)
         right = max(info.last_column, status or 0, catatan or 0)
+        if status is None or catatan is None:
+            right = max(right, info.used_column)
         if status is None:
             right = status = right + 1
         if catatan is None:

@@ -7,9 +7,11 @@ contract becomes an :class:`InputError` with one line saying what is wrong and w
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from pohon_xl.errors import InputError
+from pohon_xl.excel.limits import DAMAGED, check_members
 from pohon_xl.model.raw import (
     RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
 )
@@ -48,14 +50,16 @@ def check_file(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            check_members(path.name, archive.infolist())
+            bad = _first_damaged(archive)
+    except (*DAMAGED, EOFError) as exc:
         raise InputError(
             f"{path.name}: berkas rusak atau terpotong ({exc}); minta kiriman ulang atau "
             "buka dan simpan ulang di Excel."
         ) from None
     if bad is not None:
-        raise InputError(f"{path.name}: bagian {bad} rusak; simpan ulang workbook di Excel.")
+        raise InputError(f"{path.name}: bagian {bad} rusak; minta kiriman ulang atau simpan "
+                         "ulang workbook di Excel.")
     if "xl/workbook.bin" in names:
         raise InputError(f"{path.name}: format .xlsb tidak didukung; simpan sebagai .xlsx.")
     if "xl/workbook.xml" not in names:
@@ -63,6 +67,20 @@ def check_file(path: Path) -> None:
             f"{path.name}: berkas ZIP ini bukan workbook Excel (.xlsx); gunakan templat "
             "dari `pohon-xl template`."
         )
+
+
+def _first_damaged(archive: zipfile.ZipFile) -> str | None:
+    """The first member whose data does not inflate to its CRC and size (zipfile stops at
+    the stated size, so nothing inflates further than :func:`check_members` allowed), in
+    chunks: memory stays small whatever the part's size."""
+    for info in archive.infolist():
+        try:
+            with archive.open(info) as member:
+                while member.read(1 << 16):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            return info.filename
+    return None
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -6,6 +6,7 @@ workbook lists); every other part — images, charts, shapes, VBA — is copied 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pohon_xl.excel.ooxml.state import LegacyState, load_registry, take_legacy
 from pohon_xl.excel.ooxml.stylebook import MINIMAL_STYLES, StyleBook
 from pohon_xl.excel.ooxml.workbook import SheetEntry, Workbook
 from pohon_xl.excel.ooxml.worksheet import SheetEditor
+from pohon_xl.excel.limits import MAX_COLUMN, MAX_ROW  # Excel's grid
 from pohon_xl.excel.styles import MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Severity
 from pohon_xl.marks import REGISTRY_SHEET, Mark, first_fill, registry_spec, restored_fill
@@ -98,17 +100,51 @@ def _stylebook(package: Package, book: Workbook) -> StyleBook:
     if found:
         part = book.rels.target(found[0])
         styles = StyleBook(package.xml(part, edit=False))
+    elif (part := _unlinked_styles(package)):
+        # A styles part the workbook does not link to: the cells' formats are there.
+        package.content_types.override(part, CT_STYLES)
+        book.rels.add(RT_STYLES, part)
+        styles = StyleBook(package.xml(part, edit=False))
     else:
-        part = "xl/styles.xml"
+        part = "xl/styles.xml"  # free: _unlinked_styles would have found it
         package.put_xml(part, parse_xml(MINIMAL_STYLES, "styles"), CT_STYLES)
         book.rels.add(RT_STYLES, part)
         styles = StyleBook(package.xml(part))
+        # The cells may point at formats of a styles part that was lost: give every index
+        # they use a plain format, so none points past the end.
+        cells, differential = _highest_styles(package, book)
+        styles.pad_formats(cells + 1, differential + 1 if differential >= 0 else 0)
     styles.part = part
     return styles
 
 
 Cells = dict[tuple[int, int], "Mark | None"]  # (row, column) -> its record, if any
 Grouped = dict[tuple[int, int], tuple[Severity, str]]  # (row, column) -> this run's mark
+
+
+def _unlinked_styles(package: Package) -> str:
+    """A styles part in the package that nothing links to, if any."""
+    for name in package.names():
+        if (package.content_types.of(name) == CT_STYLES
+                or name.casefold() == "xl/styles.xml") and not name.endswith(".rels"):
+            return name
+    return ""
+
+
+_CELL_STYLE = re.compile(rb'<c\b[^>]*?\ss="(\d{1,9})"')
+_DXF = re.compile(rb'\sdxfId="(\d{1,9})"')
+
+
+def _highest_styles(package: Package, book: Workbook) -> tuple[int, int]:
+    """The highest cell format index a cell of any worksheet uses (0 when none), and the
+    highest differential format a conditional format uses (-1 when none)."""
+    cells, differential = 0, -1
+    for entry in book.sheets():
+        data = package.raw(entry.part) if entry.part and entry.part in package else None
+        if data:
+            cells = max([cells, *(int(m) for m in _CELL_STYLE.findall(data))])
+            differential = max([differential, *(int(m) for m in _DXF.findall(data))])
+    return cells, differential
 
 
 class _Patcher:
@@ -144,6 +180,7 @@ class _Patcher:
             found.append(status)
         for mark in edits.marks:
             marks[name(mark.sheet)].append(mark)
+        _check_grid(self.package.label, columns, statuses, marks)
         values: dict[str, list[CellValue]] = defaultdict(list)
         for value in edits.values:
             values[name(value.sheet)].append(value)
@@ -354,6 +391,9 @@ class _Patcher:
         registry = self._registry_sheet()
         if registry is not None:  # after the derived sheets: a new one goes last
             self._write_spec(registry)
+        # Our sheets carry local names (print titles, filters): keep LibreOffice loading them.
+        self.book.before_apostrophe_sheets(
+            [spec.name for spec in self.edits.sheets] + [sheet.name for sheet in self.rendered])
 
     def _write_spec(self, spec: SheetSpec) -> None:
         entry = self._sheet_entry(spec.name)
@@ -409,6 +449,22 @@ class _Patcher:
                     seen.add(target)
                     todo.append(target)
         return seen
+
+
+def _check_grid(label: str, columns: dict[str, tuple[int, int]],
+                statuses: dict[str, list[RowStatus]], marks: dict[str, list[CellMark]]) -> None:
+    """Refuse, before anything is written, cells that would fall outside Excel's grid."""
+    for sheet, (status_col, note_col) in columns.items():
+        if max(status_col, note_col) > MAX_COLUMN:
+            raise InputError(
+                f"{label}: sheet {sheet!r} terisi sampai kolom terakhir Excel (XFD); tidak ada "
+                "ruang untuk kolom Status dan Catatan Validasi. Hapus kolom kosong di kanan "
+                "tabel, simpan, lalu jalankan lagi.")
+    for sheet, found in [*statuses.items(), *marks.items()]:
+        if any(item.row > MAX_ROW for item in found):
+            raise InputError(
+                f"{label}: sheet {sheet!r} berisi baris di luar batas Excel ({MAX_ROW}); "
+                "berkas rusak, minta kiriman ulang atau simpan ulang di Excel.")
 
 
 _LARGE_CELLS = 20_000  # sheets with more cells are deflated while they are rendered

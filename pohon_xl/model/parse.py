@@ -61,6 +61,8 @@ def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
     info = constructed(SheetInfo, name=sheet.name)
     wanted = {C.normalise_header(h): h for h in known + [C.STATUS, C.CATATAN]}
     header_row = sheet.rows[0] if sheet.rows else []
+    info.used_column = max(max(map(len, sheet.rows), default=0),
+                           max((c1 for _, _, _, c1 in sheet.merged), default=0))
     for index, label in enumerate(header_row, start=1):
         key = C.normalise_header(label)
         if not key:

@@ -204,6 +204,8 @@ class SheetInfo(Model):
     years: list[int] = Field(default_factory=list)  # from Target <year> headers
     budget_years: list[int] = Field(default_factory=list)  # from Anggaran <year> headers
     last_column: int = 0  # rightmost non-empty header column (user columns included)
+    # Rightmost column any cell or merged range reaches (the added columns go after it).
+    used_column: int = 0
     unknown_year_headers: list[str] = Field(default_factory=list)
 
 

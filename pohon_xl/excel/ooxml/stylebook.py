@@ -148,6 +148,18 @@ class StyleBook:
             return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
         return " ".join(f"{k}={v}" for k, v in sorted(color.attrib.items()))
 
+    def pad_formats(self, cells: int, differential: int) -> None:
+        """At least ``cells`` cellXfs and ``differential`` dxfs entries, the missing ones
+        plain: cells and conditional formats that point past the end then point at a format
+        that exists."""
+        xfs = self._section("cellXfs")
+        while len(xfs) < cells:
+            self._add("cellXfs", copy.deepcopy(xfs[0]), dedupe=False)
+        if differential:
+            dxfs = self._section("dxfs")
+            while len(dxfs) < differential:
+                self._add("dxfs", etree.Element(q("dxf")), dedupe=False)
+
     def is_clone(self, clone: int, base: int, rgb: str) -> bool:
         """Whether xf ``clone`` is still ``base`` plus our fill, as an earlier version recorded
         it (another program may have renumbered the formats since)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -20,6 +21,10 @@ _ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "boo
           "fileRecoveryPr", "webPublishObjects", "extLst")
 _EXT_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _FORBIDDEN = set("[]:*?/\\")
+
+
+def _lo_trap(name: str) -> bool:
+    return name.startswith("'") or name.endswith("'")
 
 
 @dataclass
@@ -109,6 +114,43 @@ class Workbook:
             el.text = formula
         if not len(container):
             self.root.remove(container)
+
+    def before_apostrophe_sheets(self, names: Iterable[str]) -> None:
+        """Move the sheets ``names`` before the first sheet (other than the first) whose name
+        begins or ends with an apostrophe, when they come after it.
+
+        LibreOffice 7.4 does not load a workbook in which a sheet-local defined name (print
+        titles, a filter range) sits on a sheet after such a sheet; Excel does not let a user
+        name a sheet so, but other programs do. The moved sheets keep their names and print
+        alike; only the tab order changes."""
+        elements = list(self.sheets_el.iterchildren(q("sheet")))
+        trap = next((i for i, el in enumerate(elements) if i and _lo_trap(el.get("name", ""))),
+                    None)
+        if trap is None:
+            return
+        wanted = {name.casefold() for name in names}
+        moved = [i for i, el in enumerate(elements)
+                 if i > trap and el.get("name", "").casefold() in wanted]
+        if not moved:
+            return
+        order = [*range(trap), *moved, *(i for i in range(trap, len(elements)) if i not in moved)]
+        new_index = {old: new for new, old in enumerate(order)}
+        for el in elements:
+            self.sheets_el.remove(el)
+        for old in order:
+            self.sheets_el.append(elements[old])
+        container = self.root.find(q("definedNames"))
+        for el in container if container is not None else ():
+            local = el.get("localSheetId", "")
+            if local.isdigit() and int(local) in new_index:
+                el.set("localSheetId", str(new_index[int(local)]))
+        for view in self.root.iter(q("workbookView")):
+            for attribute in ("activeTab", "firstSheet"):
+                value = view.get(attribute, "")
+                if value.isdigit() and int(value) in new_index:
+                    view.set(attribute, str(new_index[int(value)]))
+        self.package.touch(self.part)
+        self._drop_app_titles()
 
     def drop_calc_chain(self) -> None:
         """The calculation chain is a cache; stale entries make Excel 'repair' the file."""

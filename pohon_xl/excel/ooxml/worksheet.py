@@ -75,11 +75,14 @@ class SheetEditor:
         rows = list(data.iterchildren(_ROW))
         numbers = data.xpath("m:row/@r", namespaces={"m": MAIN}, smart_strings=False)
         if len(numbers) == len(rows):  # the usual case, read in one go
-            self._rows = dict(zip(map(int, numbers), rows))
+            try:
+                self._rows = dict(zip(map(int, numbers), rows))
+            except ValueError:  # one is no number: say which
+                self._rows = dict(zip((_number(n, "r") for n in numbers), rows))
         else:
             previous = 0
             for row in rows:
-                number = int(row.get("r") or 0)
+                number = _number(row.get("r") or 0, "r")
                 if not number:  # r is optional: the row after the previous one
                     number = previous + 1
                     row.set("r", str(number))
@@ -191,12 +194,13 @@ class SheetEditor:
     def _column_style(self, column: int) -> str:
         cols = self.root.find(q("cols"))
         for col in cols if cols is not None else ():
-            if int(col.get("min", 0)) <= column <= int(col.get("max", 0)):
+            if _number(col.get("min", 0), "min") <= column <= _number(col.get("max", 0), "max"):
                 return col.get("style", "")
         return ""
 
     def style_of(self, cell: etree._Element) -> int:
-        return int(cell.get("s") or 0)
+        style = cell.get("s") or "0"
+        return int(style) if style.isdigit() else 0  # a broken index: the default format
 
     def set_text(self, row: int, column: int, text: str, style: int | None) -> None:
         """An inline-string cell: text stays text, even when it starts with '='."""
@@ -267,7 +271,8 @@ class SheetEditor:
         else:
             cells = self.data.xpath("m:row/m:c[@s]", namespaces={"m": MAIN})
         for cell in cells:
-            new = mapping.get(int(cell.get("s")))
+            style = cell.get("s", "")
+            new = mapping.get(int(style)) if style.isdigit() else None
             if new is not None:
                 cell.set("s", str(new))
 
@@ -286,7 +291,7 @@ class SheetEditor:
         cols = child(self.root, "cols", create=True)
         position = 0
         for index, col in enumerate(cols):
-            low, high = int(col.get("min", 0)), int(col.get("max", 0))
+            low, high = _number(col.get("min", 0), "min"), _number(col.get("max", 0), "max")
             if low <= column <= high:
                 return
             if low < column:
@@ -294,3 +299,12 @@ class SheetEditor:
         new = etree.Element(q("col"), min=str(column), max=str(column), width=f"{width:g}",
                             customWidth="1")
         cols.insert(position, new)
+
+
+def _number(value: object, attribute: str) -> int:
+    """A whole-number attribute of the sheet; a damaged one is a one-line refusal."""
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise InputError(f"Lembar kerja rusak: atribut {attribute}={value!r} bukan angka; "
+                         "minta kiriman ulang atau simpan ulang workbook di Excel.") from None
