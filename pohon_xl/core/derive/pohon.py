@@ -27,7 +27,8 @@ Layout (a small tidy-tree layout, in cell coordinates):
   sections as the heading (:attr:`Box.repeated`). A subtree wider than :data:`MAX_SLOTS`
   leaves is cut further: its children in runs of at most that many leaves, one section each,
   with the subtree's root and ancestors repeated over every run. A section taller than a
-  printed page (A3 landscape, fit to width) also breaks between two bands, never inside a box.
+  printed page (A3 landscape, fit to width while the boxes print at 8 pt or more) also breaks
+  between two bands, never inside a box, into pages as even as the bands allow.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import format_number
 from pohon_xl.model.plan import Node, Plan
+from pohon_xl.printing import fitted, print_scale
 from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec, column_letter
 
 __all__ = [
@@ -584,13 +586,7 @@ class _Painter:
             heights=dict(sorted(grid.heights.items())),
             widths=_widths(widest),
             freeze="B4",
-            print=PrintSetup(
-                landscape=True,
-                paper="A3",
-                fit_to_width=True,
-                area=f"A1:{column_letter(widest)}{last_row}",
-                row_breaks=_row_breaks(sections, grid.heights, _widths(widest)),
-            ),
+            print=_print_setup(sections, grid.heights, widest, last_row),
             tab_color=POHON_STYLES["head_l1"]["fill"],
         )
         return PohonLayout(self.boxes, self.links, sections, sheet)
@@ -696,33 +692,60 @@ class _Painter:
             self.links.append((parent, child))
 
 
-# Printable A3 landscape with Excel's default margins (0.7" sides, 0.75" top and bottom), pt.
-PAGE_WIDTH = 1190.5 - 2 * 50.4
+# Printable A3 landscape inside the writers' margins (0.5" sides, 0.75" top and bottom), pt.
 PAGE_HEIGHT = 841.9 - 2 * 54.0
 DEFAULT_ROW = 15.0
+BOX_POINTS = 9.0  # the boxes' text: what must stay legible in print
 
 
-def _row_breaks(
-    sections: list[Section], heights: dict[int, float], widths: dict[int, float]
-) -> list[int]:
+def _print_setup(sections: list[Section], heights: dict[int, float], widest: int,
+                 last_row: int) -> PrintSetup:
+    """A3 landscape, fitted to the width while the boxes' text prints at 8 pt or more, else
+    at that size on pages across with the band labels repeated; breaks between bands."""
+    widths = _widths(widest)
+    columns = [widths.get(c, COL_WIDTH) for c in range(1, widest + 1)]
+    setup = fitted(columns, title_columns=LABEL_COL, area=f"A1:{column_letter(widest)}{last_row}",
+                   body_points=BOX_POINTS, trials=(("A3", True),))
+    setup.row_breaks = _row_breaks(sections, heights, PAGE_HEIGHT / print_scale(setup, columns))
+    return setup
+
+
+def _row_breaks(sections: list[Section], heights: dict[int, float], page: float) -> list[int]:
     """A break after each section, and inside a section too tall for one page (at the
-    fit-to-width scale) before the band that would not fit, so no box is cut in two."""
-    sheet_width = sum(w * 7 + 5 for w in widths.values()) * 0.75  # Excel's width -> points
-    page = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / sheet_width)
+    fit-to-width scale) between bands, so no box is cut in two: as few pages as the bands
+    allow, split as evenly as they allow (the lowest band is never left alone on a page
+    while the bands above it could share it: each page shows a subtree with its boxes).
+    ``page``: a printed page's height in the sheet's points."""
     breaks: list[int] = []
     for index, section in enumerate(sections):
-        used = 0.0
-        for level, (head, body) in sorted(section.bands.items()):
-            block = sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
-            if head == min(h for h, _ in section.bands.values()):
-                block += sum(heights.get(r, DEFAULT_ROW) for r in range(section.first_row, head))
-            if used and used + block > page:
-                breaks.append(head - 1)
-                used = 0.0
-            used += block
+        bands = sorted(section.bands.values())
+        blocks = [sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
+                  for head, body in bands]
+        blocks[0] += sum(heights.get(r, DEFAULT_ROW)
+                         for r in range(section.first_row, bands[0][0]))
+        breaks += [bands[i][0] - 1 for i in _even_split(blocks, page)]
         if index < len(sections) - 1:
             breaks.append(section.last_row)
     return breaks
+
+
+def _even_split(blocks: list[float], page: float) -> list[int]:
+    """Indexes of the blocks that start a new page: the fewest pages (a block taller than a
+    page has one of its own), then the smallest tallest page."""
+    count = len(blocks)
+    # best[i]: (pages, tallest page, starts) for blocks[i:]
+    best: list[tuple[int, float, list[int]]] = [(0, 0.0, [])] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        options = []
+        used = 0.0
+        for j in range(i, count):
+            used += blocks[j]
+            if used > page and j > i:
+                break
+            pages, tallest, starts = best[j + 1]
+            options.append((pages + 1, max(used, tallest), [j + 1] * (j + 1 < count) + starts))
+        best[i] = min(options, key=lambda o: (o[0], o[1]))
+    return best[0][2]
 
 
 def _widths(widest: int) -> dict[int, float]:
