@@ -129,11 +129,13 @@ PROGRAM = "Program"
 KEGIATAN = "Kegiatan"
 SUBKEGIATAN = "Subkegiatan"
 SKP = "SKP"
+SKP_FORMULIR = "SKP_Formulir"
 PK = "PK"
 MATRIKS = "Matriks_Cascading"
 RINGKASAN = "Ringkasan"
 POHON = "Pohon"  # the tree drawn with cells (an addition to contract version 1)
-DERIVED_SHEETS = (PK, PROGRAM, KEGIATAN, SUBKEGIATAN, SKP, MATRIKS, RINGKASAN, POHON)
+DERIVED_SHEETS = (PK, PROGRAM, KEGIATAN, SUBKEGIATAN, SKP, SKP_FORMULIR, MATRIKS, RINGKASAN,
+                  POHON)
 
 
 def target_header(year: int) -> str:

@@ -18,6 +18,7 @@ from pohon_xl.core.derive.pohon import pohon_sheet
 from pohon_xl.core.derive.program import kegiatan, program, subkegiatan
 from pohon_xl.core.derive.ringkasan import ringkasan
 from pohon_xl.core.derive.skp import skp
+from pohon_xl.core.derive.skp_form import skp_form
 from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Report
 from pohon_xl.model import contract as C
@@ -27,8 +28,8 @@ from pohon_xl.sheets import SheetSpec
 # The order the sheets are built in. Pohon, the largest by far and independent of the
 # others, comes first, while the least memory is in use (what it frees is reused by the
 # rest); Ringkasan counts the findings of those before it.
-BUILD_ORDER = (C.POHON, C.PROGRAM, C.KEGIATAN, C.SUBKEGIATAN, C.SKP, C.PK, C.MATRIKS,
-               C.RINGKASAN)
+BUILD_ORDER = (C.POHON, C.PROGRAM, C.KEGIATAN, C.SUBKEGIATAN, C.SKP, C.SKP_FORMULIR, C.PK,
+               C.MATRIKS, C.RINGKASAN)
 
 
 class Derivations:
@@ -63,7 +64,7 @@ class Derivations:
         if ctx.pk_year is None:
             row = plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
             ctx.findings.append(F.NO_PK_YEAR.at(_identitas(plan), row, C.KEY_TAHUN_PK, 2))
-        for build in (program, kegiatan, subkegiatan, skp, pk, matriks):
+        for build in (program, kegiatan, subkegiatan, skp, skp_form, pk, matriks):
             if not (self._apart and build in (skp, matriks)):
                 yield build(ctx)
         self.findings = Report(ctx.findings).findings
