@@ -19,7 +19,7 @@ from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 
 ROW_HEIGHT, LINE_HEIGHT = 15.0, 13.5  # points: a default row; a line of wrapped 11 pt text
-CHARS_PER_UNIT = 1.15  # average characters per unit of column width (pessimistic)
+CHARS_PER_UNIT = 1.0  # characters of 11 pt Carlito/Calibri per unit of column width, with a margin
 CAPITALS_FACTOR = 0.78  # of those, for a text of mostly capitals (Calibri's are wider)
 WRAPPING = frozenset({"text", "text_center", "header", "plain", "link", "galat", "peringatan",
                       "info", "ok"})
