@@ -721,8 +721,8 @@ def _row_breaks(sections: list[Section], heights: dict[int, float], page: float)
         bands = sorted(section.bands.values())
         blocks = [sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
                   for head, body in bands]
-        blocks[0] += sum(heights.get(r, DEFAULT_ROW)
-                         for r in range(section.first_row, bands[0][0]))
+        top = 1 if index == 0 else section.first_row  # the first page holds the titles too
+        blocks[0] += sum(heights.get(r, DEFAULT_ROW) for r in range(top, bands[0][0]))
         breaks += [bands[i][0] - 1 for i in _even_split(blocks, page)]
         if index < len(sections) - 1:
             breaks.append(section.last_row)
