@@ -152,6 +152,7 @@ class PrintSetup:
     title_columns: str = ""  # repeated columns on every page across, e.g. "A:B"
     area: str = ""  # e.g. "A1:F40"
     row_breaks: list[int] = field(default_factory=list)  # page break after these rows
+    column_breaks: list[int] = field(default_factory=list)  # page break after these columns
 
 
 @dataclass

@@ -242,6 +242,8 @@ def _write_sheet(sheet, spec: SheetSpec, fmt, formats: dict[str, object] | None 
         sheet.print_area(setup.area)
     if setup.row_breaks:
         sheet.set_h_pagebreaks(list(setup.row_breaks))
+    if setup.column_breaks:
+        sheet.set_v_pagebreaks(list(setup.column_breaks))
     if spec.tab_color:
         sheet.set_tab_color("#" + spec.tab_color)
 

@@ -17,6 +17,7 @@ import pytest
 
 from pohon_xl.core.derive.pohon import (
     BOX_POINTS,
+    box_cuts,
     BOX_COLS,
     FIRST_COL,
     MAX_SLOTS,
@@ -369,6 +370,12 @@ def check_structure(plan: Plan, tree: Tree, report: Report) -> PohonLayout:
     assert breaks == sorted(set(breaks))
     assert {s.last_row for s in layout.sections[:-1]} <= set(breaks)
     assert not {b.row for b in layout.boxes} & set(breaks)  # never between header and body
+    # Pages across: a break cuts no more boxes than any other place of its page would.
+    cuts = box_cuts([b.col for b in layout.boxes])
+    start = FIRST_COL
+    for after in sheet.print.column_breaks:
+        assert cuts.get(after, 0) == min(cuts.get(c, 0) for c in range(start, after + 1))
+        start = after + 1
     for before, after in zip(layout.sections, layout.sections[1:]):
         assert before.last_row < after.first_row
 

@@ -45,7 +45,7 @@ from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import format_number
 from pohon_xl.model.plan import Node, Plan
-from pohon_xl.printing import fitted, print_scale
+from pohon_xl.printing import column_points, fitted, print_scale, printable_width
 from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec, column_letter
 
 __all__ = [
@@ -586,7 +586,8 @@ class _Painter:
             heights=dict(sorted(grid.heights.items())),
             widths=_widths(widest),
             freeze="B4",
-            print=_print_setup(sections, grid.heights, widest, last_row),
+            print=_print_setup(sections, grid.heights, widest, last_row,
+                               [box.col for box in self.boxes]),
             tab_color=POHON_STYLES["head_l1"]["fill"],
         )
         return PohonLayout(self.boxes, self.links, sections, sheet)
@@ -694,20 +695,58 @@ class _Painter:
 
 # Printable A3 landscape inside the writers' margins (0.5" sides, 0.75" top and bottom), pt.
 PAGE_HEIGHT = 841.9 - 2 * 54.0
+A3_WIDTH = printable_width("A3", True)
 DEFAULT_ROW = 15.0
 BOX_POINTS = 9.0  # the boxes' text: what must stay legible in print
 
 
 def _print_setup(sections: list[Section], heights: dict[int, float], widest: int,
-                 last_row: int) -> PrintSetup:
+                 last_row: int, box_cols: list[int]) -> PrintSetup:
     """A3 landscape, fitted to the width while the boxes' text prints at 8 pt or more, else
     at that size on pages across with the band labels repeated; breaks between bands."""
     widths = _widths(widest)
     columns = [widths.get(c, COL_WIDTH) for c in range(1, widest + 1)]
     setup = fitted(columns, title_columns=LABEL_COL, area=f"A1:{column_letter(widest)}{last_row}",
                    body_points=BOX_POINTS, trials=(("A3", True),))
-    setup.row_breaks = _row_breaks(sections, heights, PAGE_HEIGHT / print_scale(setup, columns))
+    scale = print_scale(setup, columns)
+    setup.row_breaks = _row_breaks(sections, heights, PAGE_HEIGHT / scale)
+    if not setup.fit_to_width:
+        setup.column_breaks = _column_breaks(columns, A3_WIDTH / scale, box_cols)
     return setup
+
+
+def box_cuts(box_cols: list[int]) -> dict[int, int]:
+    """Column -> how many boxes a page break after it would cut (``box_cols``: the boxes'
+    first columns)."""
+    cuts: dict[int, int] = {}
+    for first in box_cols:
+        for column in range(first, first + BOX_COLS - 1):
+            cuts[column] = cuts.get(column, 0) + 1
+    return cuts
+
+
+def _column_breaks(columns: list[float], page: float, box_cols: list[int]) -> list[int]:
+    """Breaks between pages across, between boxes where the boxes allow (``box_cols``: their
+    first columns);
+    ``page``: a printed page's width in the sheet's points, of which the band labels
+    repeated on every page take their share."""
+    room = page * 0.97 - column_points(columns[LABEL_COL - 1])
+    cuts = box_cuts(box_cols)
+    breaks: list[int] = []
+    used, start = 0.0, FIRST_COL
+    column = FIRST_COL
+    while column <= len(columns):
+        used += column_points(columns[column - 1])
+        if used > room and column > start:
+            # The rightmost place on the page that cuts fewest boxes (of all sections: where
+            # their boxes interleave, no place may be free).
+            after = min(range(column - 1, start - 1, -1), key=lambda c: cuts.get(c, 0))
+            breaks.append(after)
+            used, start = 0.0, after + 1
+            column = after + 1
+            continue
+        column += 1
+    return breaks
 
 
 def _row_breaks(sections: list[Section], heights: dict[int, float], page: float) -> list[int]:

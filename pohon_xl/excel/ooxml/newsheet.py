@@ -171,6 +171,11 @@ def _page(spec: SheetSpec) -> str:
                          for r in sorted(set(setup.row_breaks)))
         count = len(set(setup.row_breaks))
         text += f'<rowBreaks count="{count}" manualBreakCount="{count}">{breaks}</rowBreaks>'
+    if setup.column_breaks:
+        breaks = "".join(f'<brk id="{c}" max="{MAX_ROW - 1}" man="1"/>'
+                         for c in sorted(set(setup.column_breaks)))
+        count = len(set(setup.column_breaks))
+        text += f'<colBreaks count="{count}" manualBreakCount="{count}">{breaks}</colBreaks>'
     return text
 
 
