@@ -27,7 +27,8 @@ Layout (a small tidy-tree layout, in cell coordinates):
   sections as the heading (:attr:`Box.repeated`). A subtree wider than :data:`MAX_SLOTS`
   leaves is cut further: its children in runs of at most that many leaves, one section each,
   with the subtree's root and ancestors repeated over every run. A section taller than a
-  printed page (A3 landscape, fit to width while the boxes print at 8 pt or more) also breaks
+  printed page (A3 landscape, fit to width while the boxes print at 8 pt or more, else pages
+  across broken between boxes) also breaks
   between two bands, never inside a box, into pages as even as the bands allow.
 """
 
@@ -703,10 +704,12 @@ BOX_POINTS = 9.0  # the boxes' text: what must stay legible in print
 def _print_setup(sections: list[Section], heights: dict[int, float], widest: int,
                  last_row: int, box_cols: list[int]) -> PrintSetup:
     """A3 landscape, fitted to the width while the boxes' text prints at 8 pt or more, else
-    at that size on pages across with the band labels repeated; breaks between bands."""
+    at that size on pages across; breaks between bands and between boxes."""
     widths = _widths(widest)
     columns = [widths.get(c, COL_WIDTH) for c in range(1, widest + 1)]
-    setup = fitted(columns, title_columns=LABEL_COL, area=f"A1:{column_letter(widest)}{last_row}",
+    # No title columns repeated: the titles and section headings are merged from column A,
+    # and a merge starting in a repeated column prints its text over the page's own.
+    setup = fitted(columns, area=f"A1:{column_letter(widest)}{last_row}",
                    body_points=BOX_POINTS, trials=(("A3", True),))
     scale = print_scale(setup, columns)
     setup.row_breaks = _row_breaks(sections, heights, PAGE_HEIGHT / scale)
@@ -728,9 +731,8 @@ def box_cuts(box_cols: list[int]) -> dict[int, int]:
 def _column_breaks(columns: list[float], page: float, box_cols: list[int]) -> list[int]:
     """Breaks between pages across, between boxes where the boxes allow (``box_cols``: their
     first columns);
-    ``page``: a printed page's width in the sheet's points, of which the band labels
-    repeated on every page take their share."""
-    room = page * 0.97 - column_points(columns[LABEL_COL - 1])
+    ``page``: a printed page's width in the sheet's points."""
+    room = page * 0.97
     cuts = box_cuts(box_cols)
     breaks: list[int] = []
     used, start = 0.0, FIRST_COL
