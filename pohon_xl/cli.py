@@ -276,14 +276,17 @@ def banding(old: Path, new: Path, output: Path | None, as_json: bool) -> None:
 @click.option("--dari", "from_id", metavar="ID", default=None, help="Hanya subpohon di bawah ID ini.")
 @click.option("--sampai", "to_level", metavar="LEVEL", default=None,
               help="Potong di bawah level ini (L1–L6).")
-def gambar(file: Path, output: Path, from_id: str | None, to_level: str | None) -> None:
+@click.option("--poster", is_flag=True,
+              help="PDF satu halaman seukuran gambar (bawaan: dipotong ke halaman A3).")
+def gambar(file: Path, output: Path, from_id: str | None, to_level: str | None,
+           poster: bool) -> None:
     """Gambar pohon kinerja (Graphviz) ke .svg, .png atau .pdf."""
     from pohon_xl.excel.render_graph import render_tree
     from pohon_xl.pipeline import analyse
 
     outcome = analyse(file)
     for path in render_tree(outcome.plan, outcome.tree, outcome.report, output,
-                            from_id=from_id, to_level=to_level):
+                            from_id=from_id, to_level=to_level, poster=poster):
         click.echo(f"Gambar dibuat: {path}")
     raise SystemExit(outcome.report.exit_code)
 

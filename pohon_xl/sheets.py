@@ -147,9 +147,12 @@ class PrintSetup:
     landscape: bool = False
     paper: str = "A4"  # "A4" or "A3"
     fit_to_width: bool = True
+    scale: int = 0  # percent, when not fitted to width (0: 100 %)
     title_rows: str = ""  # repeated rows, e.g. "1:1"
+    title_columns: str = ""  # repeated columns on every page across, e.g. "A:B"
     area: str = ""  # e.g. "A1:F40"
     row_breaks: list[int] = field(default_factory=list)  # page break after these rows
+    column_breaks: list[int] = field(default_factory=list)  # page break after these columns
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from pohon_xl.excel.read import read_raw
 from pohon_xl.excel.template import (
@@ -16,8 +17,10 @@ from pohon_xl.excel.template import (
     snapshot,
     write_rows,
 )
+from pohon_xl.excel.xlsxpatch import CATATAN_WIDTH, STATUS_WIDTH
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import parse_workbook
+from pohon_xl.printing import MIN_SCALE, column_points, printable_width
 
 YEARS = range(2025, 2030)
 PK_YEAR = 2026
@@ -171,12 +174,20 @@ def test_layout_formats_and_print_setup(book):
         assert ws.freeze_panes == "A2", name
         assert ws.print_title_rows == "$1:$1", name
         assert all(cell.font.bold for cell in ws[1]), name
-    for ws in book.worksheets:
+    for ws in book.worksheets:  # every sheet prints its 11 pt text at 8 pt or more
         setup = ws.page_setup
-        assert setup.orientation == "landscape", ws.title
-        assert str(setup.paperSize) == str(ws.PAPERSIZE_A4), ws.title
-        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        paper = {str(ws.PAPERSIZE_A4): "A4", str(ws.PAPERSIZE_A3): "A3"}[str(setup.paperSize)]
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+            widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43
+                      for c in range(1, ws.max_column + 1)]
+            if ws.title in [s.sheet for s in C.LEVELS]:
+                widths += [STATUS_WIDTH, CATATAN_WIDTH]  # what a run adds
+            scale = printable_width(paper, setup.orientation == "landscape") / sum(
+                column_points(w) for w in widths)
+            assert min(scale, 1.0) * 100 >= MIN_SCALE, ws.title
+        else:
+            assert setup.scale >= MIN_SCALE and ws.print_title_cols == "$A:$A", ws.title
     l5 = book[C.LEVEL_BY_NUMBER[5].sheet]
     for header in (C.BASELINE, C.target_header(2027)):
         assert l5.column_dimensions[_column(l5, header)].number_format == NUMBER_FORMAT

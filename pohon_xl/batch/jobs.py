@@ -267,6 +267,6 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
         sheet=REKAP, title="Temuan per perangkat daerah",
         categories_column=REKAP_HEADERS.index("Perangkat Daerah") + 1,
         series_columns=((6, "C00000"), (7, "FFC000"), (8, "5B9BD5")),
-        first_row=2, last_row=len(rows) + 1, anchor="L2",
+        first_row=2, last_row=len(rows) + 1, anchor=f"B{len(sheets[0].rows) + 3}",  # below
     )
     return sheets, f"Konsolidasi pohon kinerja {job.instansi}".strip(), [chart]

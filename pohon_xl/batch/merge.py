@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pohon_xl.core.annotate import LAPORAN_HEADERS, row_statuses
+from pohon_xl.core.derive.common import fit_heights
 from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Identity, Indicator, Number, Plan, SheetInfo
+from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, RowStatus, SheetSpec, column_letter
 
 from .cross import Batch, is_body, office_code
@@ -325,21 +327,27 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
                                                              _SEVERITY_STYLE[f.severity]),
                           Cell(f.message, "text"), None, None, None, None, None,
                           Cell(f.suggestion, "text")])
-    return SheetSpec(
+    sheet = SheetSpec(
         name=REKAP, rows=table,
         widths={1: 5, 2: 32, 3: 12, 4: 36, 5: 30, 6: 8, 7: 11, 8: 7, 9: 16, 10: 70, 11: 30,
                 12: 10},
         freeze="A2", autofilter=f"A1:L{len(rows) + 1}", protect=True,
-        print=PrintSetup(landscape=True, title_rows="1:1"),
+        print=PrintSetup(title_rows="1:1"),
         tab_color="C00000" if totals[0] or any(r.status == TIDAK_TERBACA for r in rows)
         else "548235",
     )
+    fit_page(sheet, title_columns=2)
+    fit_heights(sheet)
+    return sheet
 
 
 def _table(name: str, headers: list[str], rows: list[list[Cell | None]],
            widths: dict[int, float]) -> SheetSpec:
     last = f"{column_letter(len(headers))}{len(rows)}"
-    return SheetSpec(name=name, rows=rows, widths={i: widths.get(i, 16)
-                                                   for i in range(1, len(headers) + 1)},
-                     freeze="A2", autofilter=f"A1:{last}", protect=True,
-                     print=PrintSetup(landscape=True, title_rows="1:1"))
+    sheet = SheetSpec(name=name, rows=rows, widths={i: widths.get(i, 16)
+                                                    for i in range(1, len(headers) + 1)},
+                      freeze="A2", autofilter=f"A1:{last}", protect=True,
+                      print=PrintSetup(title_rows="1:1"))
+    fit_page(sheet, title_columns=1)
+    fit_heights(sheet)
+    return sheet

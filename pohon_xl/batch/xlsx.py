@@ -231,13 +231,19 @@ def _write_sheet(sheet, spec: SheetSpec, fmt, formats: dict[str, object] | None 
     sheet.set_paper(_PAPER.get(setup.paper, 9))
     if setup.fit_to_width:
         sheet.fit_to_pages(1, 0)
+    elif setup.scale:
+        sheet.set_print_scale(setup.scale)
     if setup.title_rows:
         first, _, last = setup.title_rows.partition(":")
         sheet.repeat_rows(int(first) - 1, int(last or first) - 1)
+    if setup.title_columns:
+        sheet.repeat_columns(setup.title_columns)
     if setup.area:
         sheet.print_area(setup.area)
     if setup.row_breaks:
         sheet.set_h_pagebreaks(list(setup.row_breaks))
+    if setup.column_breaks:
+        sheet.set_v_pagebreaks(list(setup.column_breaks))
     if spec.tab_color:
         sheet.set_tab_color("#" + spec.tab_color)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pohon_xl.core.derive.common import fit_heights
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Plan
+from pohon_xl.printing import fit_page
 from pohon_xl.sheets import (
     Cell,
     CellMark,
@@ -112,16 +114,19 @@ def laporan_sheet(report: Report, present_sheets: set[str]) -> SheetSpec:
             ]
         )
     last = len(rows)
-    return SheetSpec(
+    sheet = SheetSpec(
         name=C.LAPORAN,
         rows=rows,
-        widths={1: 9, 2: 12, 3: 24, 4: 7, 5: 18, 6: 14, 7: 60, 8: 55},
+        widths={1: 9, 2: 12, 3: 24, 4: 7, 5: 18, 6: 14, 7: 58, 8: 52},  # A4 across at 8 pt
         freeze="A2",
         autofilter=f"A1:H{last}",
         protect=True,
-        print=PrintSetup(landscape=True, title_rows="1:1"),
+        print=PrintSetup(title_rows="1:1"),
         tab_color="C00000" if report.has_errors else "548235",
     )
+    fit_page(sheet, title_columns=1)
+    fit_heights(sheet)
+    return sheet
 
 
 def validation_edits(plan: Plan, report: Report) -> WorkbookEdits:

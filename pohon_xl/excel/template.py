@@ -30,7 +30,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from pohon_xl.excel.native_checks import add_native_checks
+from pohon_xl.excel.xlsxpatch import CATATAN_WIDTH, STATUS_WIDTH
 from pohon_xl.model import contract as C
+from pohon_xl.printing import fitted
 
 __all__ = [
     "DATA_ROWS",
@@ -270,17 +272,28 @@ def _write_header(ws: Worksheet, headers: Sequence[str],
     ws.freeze_panes = "A2"
 
 
-def _print_setup(ws: Worksheet, repeat_header: bool = True) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)  # a new sheet's is empty
+def _print_setup(ws: Worksheet, repeat_header: bool = True, reserve: tuple[float, ...] = (),
+                 title_columns: int = 0) -> None:
+    """Paper, orientation and scale for the sheet's widths plus ``reserve`` (the columns a
+    run adds), so that its text prints at 8 pt or more (pohon_xl.printing)."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 8.43
+              for c in range(1, ws.max_column + 1)]
+    setup = fitted([*widths, *reserve], title_columns=title_columns)
+    ws.page_setup.orientation = "landscape" if setup.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if setup.paper == "A3" else ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=setup.fit_to_width)
+    if setup.fit_to_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    else:
+        ws.page_setup.scale = setup.scale
     ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if repeat_header:
         ws.print_title_rows = "1:1"
+    if setup.title_columns:
+        ws.print_title_cols = setup.title_columns
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +329,7 @@ def _build_level(ws: Worksheet, spec: C.LevelSpec, years: range, pk_year: int) -
         ws.add_data_validation(_list_dv(col[C.ASPEK], _quoted_list(C.ASPEK_VALUES), C.ASPEK,
                                         "Pilih Kuantitas, Kualitas, Waktu atau Biaya."))
     ws.sheet_properties.tabColor = _TAB_COLORS["level"]
-    _print_setup(ws)
+    _print_setup(ws, reserve=(STATUS_WIDTH, CATATAN_WIDTH), title_columns=1)
 
 
 def _build_jabatan(ws: Worksheet) -> None:
@@ -537,6 +550,7 @@ def _build_petunjuk(ws: Worksheet, years: range, pk_year: int) -> None:
                     cell.fill = _HEADER_FILL
                 elif column == 1:
                     cell.font = _HEADER_FONT
+            _fit_row_height(ws, row)
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = _TAB_COLORS["guide"]
     _print_setup(ws, repeat_header=False)

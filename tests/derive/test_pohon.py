@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from pohon_xl.core.derive.pohon import (
+    BOX_POINTS,
+    box_cuts,
     BOX_COLS,
     FIRST_COL,
     MAX_SLOTS,
@@ -31,6 +33,7 @@ from pohon_xl.core.link import Tree
 from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Identity, Indicator, Node, Number, Plan, Position
+from pohon_xl.printing import min_scale
 from pohon_xl.sheets import POHON_STYLES, STYLE_NAMES, Cell
 
 YEAR = 2026
@@ -357,13 +360,21 @@ def check_structure(plan: Plan, tree: Tree, report: Report) -> PohonLayout:
         if not section.unlinked:
             assert len(l2) <= 1
 
-    # Print: A3 landscape, fit to width, a page break after each section but the last.
-    assert (sheet.print.paper, sheet.print.landscape, sheet.print.fit_to_width) == (
-        "A3", True, True)
+    # Print: A3 landscape, fit to width while the boxes print at 8 pt or more (else at that
+    # size on pages across), a page break after each section but the last.
+    assert (sheet.print.paper, sheet.print.landscape) == ("A3", True)
+    assert sheet.print.fit_to_width or sheet.print.scale == min_scale(BOX_POINTS)
+    assert not sheet.print.title_columns  # merges from column A would print twice
     breaks = sheet.print.row_breaks
     assert breaks == sorted(set(breaks))
     assert {s.last_row for s in layout.sections[:-1]} <= set(breaks)
     assert not {b.row for b in layout.boxes} & set(breaks)  # never between header and body
+    # Pages across: a break cuts no more boxes than any other place of its page would.
+    cuts = box_cuts([b.col for b in layout.boxes])
+    start = FIRST_COL
+    for after in sheet.print.column_breaks:
+        assert cuts.get(after, 0) == min(cuts.get(c, 0) for c in range(start, after + 1))
+        start = after + 1
     for before, after in zip(layout.sections, layout.sections[1:]):
         assert before.last_row < after.first_row
 

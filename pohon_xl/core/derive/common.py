@@ -15,10 +15,12 @@ from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node, Plan, Position
+from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 
 ROW_HEIGHT, LINE_HEIGHT = 15.0, 13.5  # points: a default row; a line of wrapped 11 pt text
-CHARS_PER_UNIT = 1.15  # average characters per unit of column width (pessimistic)
+CHARS_PER_UNIT = 1.0  # characters of 11 pt Carlito/Calibri per unit of column width, with a margin
+CAPITALS_FACTOR = 0.78  # of those, for a text of mostly capitals (Calibri's are wider)
 WRAPPING = frozenset({"text", "text_center", "header", "plain", "link", "galat", "peringatan",
                       "info", "ok"})
 
@@ -41,8 +43,8 @@ def wrapped_lines(text: str, width: float) -> int:
     """Lines a wrapped cell ``width`` units wide needs (greedy on words, less a padding unit).
 
     Memoised: layouts ask again for the same texts and widths."""
-    limit = max(int((width - 1) * CHARS_PER_UNIT), 1)
     text = str(text)
+    limit = max(int((width - 1) * CHARS_PER_UNIT * _case_factor(text)), 1)
     if plain_words(text) and not OTHER_SPACE.search(text):
         lines = greedy_lines(text, limit)
         if lines:
@@ -61,6 +63,12 @@ def wrapped_lines(text: str, width: float) -> int:
                 lines += 1
                 used -= limit
     return lines
+
+
+def _case_factor(text: str) -> float:
+    """Capitals are wider than the average letter: a line of mostly capitals holds fewer."""
+    capitals = sum(1 for c in text if c.isupper())
+    return CAPITALS_FACTOR if 2 * capitals > len(text) else 1.0
 
 
 OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but the space (line breaks too)
@@ -114,8 +122,9 @@ def fit_heights(sheet: SheetSpec, default_width: float = 8.43) -> None:
     heights, widths = sheet.heights, sheet.widths
     widest = max(map(len, sheet.rows), default=0)
     column_width = [widths.get(c, default_width) for c in range(1, widest + 1)]
-    # A text no longer than a line of its column is one line (as wrapped_lines counts).
-    one_line = [max(int((w - 1) * CHARS_PER_UNIT), 1) for w in column_width]
+    # A text no longer than a line of capitals of its column is one line (as wrapped_lines
+    # counts); a longer one is measured.
+    one_line = [max(int((w - 1) * CHARS_PER_UNIT * CAPITALS_FACTOR), 1) for w in column_width]
     merged = {r for r, _ in covered} | {r for r, _ in spans}
     for r, row in enumerate(sheet.rows, start=1):
         if r in heights:
@@ -315,8 +324,10 @@ def table_sheet(
     headers: list[str],
     body: list[list[Cell | None]],
     widths: list[float],
+    title_columns: int = 1,
 ) -> SheetSpec:
-    """A flat matrix: header row, frozen, filterable, printed landscape with the header."""
+    """A flat matrix: header row, frozen, filterable, printed with the header on every page
+    (and ``title_columns`` on every page across when it is wider than a page)."""
     rows: list[list[Cell | None]] = [[Cell(h, "header") for h in headers], *body]
     last = f"{column_letter(len(headers))}{len(rows)}"
     sheet = SheetSpec(
@@ -326,7 +337,8 @@ def table_sheet(
         freeze="A2",
         autofilter=f"A1:{last}",
         protect=True,
-        print=PrintSetup(landscape=True, fit_to_width=True, title_rows="1:1", area=f"A1:{last}"),
+        print=PrintSetup(title_rows="1:1", area=f"A1:{last}"),
     )
+    fit_page(sheet, title_columns)
     fit_heights(sheet)
     return sheet

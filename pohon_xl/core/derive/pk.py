@@ -33,6 +33,7 @@ from pohon_xl.sheets import Cell, PrintSetup, SheetSpec, column_letter
 WIDTHS = (5, 12, 22, 33, 10, 13)  # No | Sasaran (B:C) | Indikator | Satuan | Target
 LAST_COL = len(WIDTHS)
 SPACER = 9.0  # points: an empty row between parts of a block
+SIGNATURES_HEIGHT = 5 * 15.0 + 54.0  # place and date, heads, jobs, the space, names, NIPs
 # A4 portrait inside the writer's margins (0.5" left/right, 0.75" top/bottom), in points,
 # with a little slack; a block taller than this at the print scale would spill onto a
 # second page, so the columns are widened (fewer wrapped lines, smaller print scale).
@@ -234,6 +235,19 @@ class Page:
         self.merges: list[str] = []
         self.heights: dict[int, float] = {}
         self._spans = _span_table(widths)
+        # A printed page's height in the sheet's points, the first row of the page being
+        # filled, and the page breaks made inside blocks taller than a page.
+        self.limit = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / _points(widths))
+        self.page_top = 1
+        self.breaks: list[int] = []
+
+    def room_for(self, height: float) -> bool:
+        """Whether ``height`` more points fit on the page being filled."""
+        return self.height(self.page_top, self.last) + height <= self.limit
+
+    def new_page(self) -> None:
+        self.breaks.append(self.last)
+        self.page_top = self.last + 1
 
     @property
     def last(self) -> int:
@@ -294,16 +308,24 @@ def _identity_lines(page: Page, party: Party) -> None:
 
 
 def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
-    """No | Sasaran (B:C) | Indikator | Satuan | Target; a sasaran spans its indicator rows."""
+    """No | Sasaran (B:C) | Indikator | Satuan | Target; a sasaran spans its indicator rows.
+    A sasaran that does not fit on the page goes to the next, under the header again."""
     year = ctx.pk_year
-    page.add(
-        (1, 1, _text("No", "header")),
-        (2, 3, _text("Sasaran", "header")),
-        (4, 4, _text(C.INDIKATOR, "header")),
-        (5, 5, _text(C.SATUAN, "header")),
-        (6, 6, _text(C.target_header(year or 0), "header")),
-    )
+
+    def header() -> None:
+        page.add(
+            (1, 1, _text("No", "header")),
+            (2, 3, _text("Sasaran", "header")),
+            (4, 4, _text(C.INDIKATOR, "header")),
+            (5, 5, _text(C.SATUAN, "header")),
+            (6, 6, _text(C.target_header(year or 0), "header")),
+        )
+
+    header()
     for number, node in enumerate(agreement.nodes, start=1):
+        if not page.room_for(_sasaran_height(page, node)) and page.last > page.page_top:
+            page.new_page()
+            header()
         top = page.last + 1
         for index, indicator in enumerate(node.indicators):
             first = index == 0
@@ -329,13 +351,31 @@ def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
             page.heights[bottom] = page.heights.get(bottom, ROW_HEIGHT) + needed - have
 
 
+def _sasaran_height(page: Page, node: Node) -> float:
+    """The rows a sasaran of the target table takes."""
+    rows = sum(lines_height(max(page.lines(i.name, 4, 4), page.lines(i.unit, 5, 5)))
+               for i in node.indicators)
+    return max(rows, lines_height(page.lines(node.sasaran, 2, 3)))
+
+
 def _budget_table(page: Page, label: str, items: list[tuple[str, float]]) -> None:
-    page.add(
-        (1, 1, _text("No", "header")),
-        (2, 4, _text(label, "header")),
-        (5, 6, _text(C.ANGGARAN_PREFIX, "header")),
-    )
+    """No | programme, activity or sub-activity | budget; under its header again on the next
+    page when it does not fit."""
+
+    def header() -> None:
+        page.add(
+            (1, 1, _text("No", "header")),
+            (2, 4, _text(label, "header")),
+            (5, 6, _text(C.ANGGARAN_PREFIX, "header")),
+        )
+
+    if not page.room_for(2 * ROW_HEIGHT + SPACER) and page.last >= page.page_top:
+        page.new_page()  # a header with no row under it ends no page
+    header()
     for number, (text, amount) in enumerate(items, start=1):
+        if not page.room_for(lines_height(page.lines(text, 2, 4))):
+            page.new_page()
+            header()
         page.add((1, 1, Cell(number, "text_center")), (2, 4, Cell(text, "text")),
                  (5, 6, money(amount)))
     total = sum(amount for _, amount in items)
@@ -406,6 +446,8 @@ def _block(page: Page, ctx: Derivation, agreement: Agreement) -> None:
         page.blank()
         _budget_table(page, label, items)
     page.blank()
+    if not page.room_for(SIGNATURES_HEIGHT):
+        page.new_page()  # the place, date and signatures are not parted
     _signatures(page, ctx, agreement)
 
 
@@ -418,15 +460,15 @@ def _layout(ctx: Derivation, items: list[Agreement], widths: tuple[float, ...], 
             stop: bool = False) -> tuple[Page, list[int], Agreement | None]:
     """The blocks laid out for ``widths`` and the page breaks; with ``stop``, the layout is
     abandoned at the first block too tall for a page, which is returned (else None)."""
-    page, breaks = Page(widths), []
+    page = Page(widths)
     for agreement in items:
         if page.last:
-            breaks.append(page.last)
+            page.new_page()
         start = page.last + 1
         _block(page, ctx, agreement)
         if stop and not _fits(page.height(start, page.last), widths):
-            return page, breaks, agreement
-    return page, breaks, None
+            return page, page.breaks, agreement
+    return page, page.breaks, None
 
 
 def _block_height(ctx: Derivation, agreement: Agreement, widths: tuple[float, ...]) -> float:

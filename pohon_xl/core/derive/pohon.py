@@ -27,7 +27,9 @@ Layout (a small tidy-tree layout, in cell coordinates):
   sections as the heading (:attr:`Box.repeated`). A subtree wider than :data:`MAX_SLOTS`
   leaves is cut further: its children in runs of at most that many leaves, one section each,
   with the subtree's root and ancestors repeated over every run. A section taller than a
-  printed page (A3 landscape, fit to width) also breaks between two bands, never inside a box.
+  printed page (A3 landscape, fit to width while the boxes print at 8 pt or more, else pages
+  across broken between boxes) also breaks
+  between two bands, never inside a box, into pages as even as the bands allow.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.numbers import format_number
 from pohon_xl.model.plan import Node, Plan
+from pohon_xl.printing import column_points, fitted, print_scale, printable_width
 from pohon_xl.sheets import POHON_STYLES, Cell, PrintSetup, SheetSpec, column_letter
 
 __all__ = [
@@ -554,13 +557,8 @@ class _Painter:
             heights=dict(sorted(grid.heights.items())),
             widths=_widths(widest),
             freeze="B4",
-            print=PrintSetup(
-                landscape=True,
-                paper="A3",
-                fit_to_width=True,
-                area=f"A1:{column_letter(widest)}{last_row}",
-                row_breaks=_row_breaks(sections, grid.heights, _widths(widest)),
-            ),
+            print=_print_setup(sections, grid.heights, widest, last_row,
+                               [box.col for box in self.boxes]),
             tab_color=POHON_STYLES["head_l1"]["fill"],
         )
         return PohonLayout(self.boxes, self.links, sections, sheet)
@@ -666,33 +664,99 @@ class _Painter:
             self.links.append((parent, child))
 
 
-# Printable A3 landscape with Excel's default margins (0.7" sides, 0.75" top and bottom), pt.
-PAGE_WIDTH = 1190.5 - 2 * 50.4
+# Printable A3 landscape inside the writers' margins (0.5" sides, 0.75" top and bottom), pt.
 PAGE_HEIGHT = 841.9 - 2 * 54.0
+A3_WIDTH = printable_width("A3", True)
 DEFAULT_ROW = 15.0
+BOX_POINTS = 9.0  # the boxes' text: what must stay legible in print
 
 
-def _row_breaks(
-    sections: list[Section], heights: dict[int, float], widths: dict[int, float]
-) -> list[int]:
+def _print_setup(sections: list[Section], heights: dict[int, float], widest: int,
+                 last_row: int, box_cols: list[int]) -> PrintSetup:
+    """A3 landscape, fitted to the width while the boxes' text prints at 8 pt or more, else
+    at that size on pages across; breaks between bands and between boxes."""
+    widths = _widths(widest)
+    columns = [widths.get(c, COL_WIDTH) for c in range(1, widest + 1)]
+    # No title columns repeated: the titles and section headings are merged from column A,
+    # and a merge starting in a repeated column prints its text over the page's own.
+    setup = fitted(columns, area=f"A1:{column_letter(widest)}{last_row}",
+                   body_points=BOX_POINTS, trials=(("A3", True),))
+    scale = print_scale(setup, columns)
+    setup.row_breaks = _row_breaks(sections, heights, PAGE_HEIGHT / scale)
+    if not setup.fit_to_width:
+        setup.column_breaks = _column_breaks(columns, A3_WIDTH / scale, box_cols)
+    return setup
+
+
+def box_cuts(box_cols: list[int]) -> dict[int, int]:
+    """Column -> how many boxes a page break after it would cut (``box_cols``: the boxes'
+    first columns)."""
+    cuts: dict[int, int] = {}
+    for first in box_cols:
+        for column in range(first, first + BOX_COLS - 1):
+            cuts[column] = cuts.get(column, 0) + 1
+    return cuts
+
+
+def _column_breaks(columns: list[float], page: float, box_cols: list[int]) -> list[int]:
+    """Breaks between pages across, between boxes where the boxes allow (``box_cols``: their
+    first columns);
+    ``page``: a printed page's width in the sheet's points."""
+    room = page * 0.97
+    cuts = box_cuts(box_cols)
+    breaks: list[int] = []
+    used, start = 0.0, FIRST_COL
+    column = FIRST_COL
+    while column <= len(columns):
+        used += column_points(columns[column - 1])
+        if used > room and column > start:
+            # The rightmost place on the page that cuts fewest boxes (of all sections: where
+            # their boxes interleave, no place may be free).
+            after = min(range(column - 1, start - 1, -1), key=lambda c: cuts.get(c, 0))
+            breaks.append(after)
+            used, start = 0.0, after + 1
+            column = after + 1
+            continue
+        column += 1
+    return breaks
+
+
+def _row_breaks(sections: list[Section], heights: dict[int, float], page: float) -> list[int]:
     """A break after each section, and inside a section too tall for one page (at the
-    fit-to-width scale) before the band that would not fit, so no box is cut in two."""
-    sheet_width = sum(w * 7 + 5 for w in widths.values()) * 0.75  # Excel's width -> points
-    page = PAGE_HEIGHT / min(1.0, PAGE_WIDTH / sheet_width)
+    fit-to-width scale) between bands, so no box is cut in two: as few pages as the bands
+    allow, split as evenly as they allow (the lowest band is never left alone on a page
+    while the bands above it could share it: each page shows a subtree with its boxes).
+    ``page``: a printed page's height in the sheet's points."""
     breaks: list[int] = []
     for index, section in enumerate(sections):
-        used = 0.0
-        for level, (head, body) in sorted(section.bands.items()):
-            block = sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
-            if head == min(h for h, _ in section.bands.values()):
-                block += sum(heights.get(r, DEFAULT_ROW) for r in range(section.first_row, head))
-            if used and used + block > page:
-                breaks.append(head - 1)
-                used = 0.0
-            used += block
+        bands = sorted(section.bands.values())
+        blocks = [sum(heights.get(r, DEFAULT_ROW) for r in range(head, body + 3))
+                  for head, body in bands]
+        top = 1 if index == 0 else section.first_row  # the first page holds the titles too
+        blocks[0] += sum(heights.get(r, DEFAULT_ROW) for r in range(top, bands[0][0]))
+        breaks += [bands[i][0] - 1 for i in _even_split(blocks, page)]
         if index < len(sections) - 1:
             breaks.append(section.last_row)
     return breaks
+
+
+def _even_split(blocks: list[float], page: float) -> list[int]:
+    """Indexes of the blocks that start a new page: the fewest pages (a block taller than a
+    page has one of its own), then the smallest tallest page."""
+    count = len(blocks)
+    # best[i]: (pages, tallest page, starts) for blocks[i:]
+    best: list[tuple[int, float, list[int]]] = [(0, 0.0, [])] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        options = []
+        used = 0.0
+        for j in range(i, count):
+            used += blocks[j]
+            if used > page and j > i:
+                break
+            pages, tallest, starts = best[j + 1]
+            options.append((pages + 1, max(used, tallest), [j + 1] * (j + 1 < count) + starts))
+        best[i] = min(options, key=lambda o: (o[0], o[1]))
+    return best[0][2]
 
 
 def _widths(widest: int) -> dict[int, float]:

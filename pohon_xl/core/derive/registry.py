@@ -17,6 +17,7 @@ from pohon_xl.core.derive.pohon import pohon
 from pohon_xl.core.derive.program import kegiatan, program, subkegiatan
 from pohon_xl.core.derive.ringkasan import ringkasan
 from pohon_xl.core.derive.skp import skp
+from pohon_xl.core.derive.skp_form import skp_form
 from pohon_xl.model import contract as C
 from pohon_xl.sheets import SheetSpec
 
@@ -37,6 +38,7 @@ REGISTRY: tuple[DerivedSheet, ...] = (
     DerivedSheet(C.KEGIATAN, kegiatan, 30),
     DerivedSheet(C.SUBKEGIATAN, subkegiatan, 40),
     DerivedSheet(C.SKP, skp, 50),
+    DerivedSheet(C.SKP_FORMULIR, skp_form, 55),
     DerivedSheet(C.PK, pk, 10),
     DerivedSheet(C.MATRIKS, matriks, 60),
     DerivedSheet(C.RINGKASAN, ringkasan, 70),

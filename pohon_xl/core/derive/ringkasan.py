@@ -13,6 +13,7 @@ from pohon_xl.core.derive.common import Derivation, fit_heights, money, num
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Position
+from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
 
 WIDTHS = (14, 50, 18, 22, 26, 18, 18)
@@ -206,7 +207,8 @@ def ringkasan(ctx: Derivation) -> SheetSpec:
         widths={i: float(w) for i, w in enumerate(WIDTHS, start=1)},
         merges=out.merges,
         protect=True,
-        print=PrintSetup(landscape=True, fit_to_width=True),
+        print=PrintSetup(),
     )
+    fit_page(sheet)
     fit_heights(sheet)
     return sheet

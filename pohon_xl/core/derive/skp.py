@@ -58,4 +58,4 @@ def skp(ctx: Derivation) -> SheetSpec:
                 target_cell(indicator, ctx.pk_year),
                 node_id,
             ])
-    return table_sheet(C.SKP, HEADERS, body, WIDTHS)
+    return table_sheet(C.SKP, HEADERS, body, WIDTHS, title_columns=2)

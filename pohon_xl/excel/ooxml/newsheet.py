@@ -161,7 +161,8 @@ def _index(indexes: dict[str, str], name: str, style: Callable[[str], int]) -> s
 def _page(spec: SheetSpec) -> str:
     setup = spec.print
     orientation = "landscape" if setup.landscape else "portrait"
-    fit = ' fitToWidth="1" fitToHeight="0"' if setup.fit_to_width else ""
+    fit = ' fitToWidth="1" fitToHeight="0"' if setup.fit_to_width else (
+        f' scale="{setup.scale}"' if setup.scale else "")
     text = ('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" '
             f'footer="0.3"/><pageSetup paperSize="{PAPER_SIZES.get(setup.paper, 9)}" '
             f'orientation="{orientation}"{fit}/>')
@@ -170,6 +171,11 @@ def _page(spec: SheetSpec) -> str:
                          for r in sorted(set(setup.row_breaks)))
         count = len(set(setup.row_breaks))
         text += f'<rowBreaks count="{count}" manualBreakCount="{count}">{breaks}</rowBreaks>'
+    if setup.column_breaks:
+        breaks = "".join(f'<brk id="{c}" max="{MAX_ROW - 1}" man="1"/>'
+                         for c in sorted(set(setup.column_breaks)))
+        count = len(set(setup.column_breaks))
+        text += f'<colBreaks count="{count}" manualBreakCount="{count}">{breaks}</colBreaks>'
     return text
 
 
@@ -216,8 +222,10 @@ def defined_names(spec: SheetSpec) -> dict[str, str]:
     """Sheet-local built-in names this sheet needs: print titles/area, the filter range."""
     sheet = quote_sheet(spec.name)
     names = {}
-    if spec.print.title_rows:
-        names["_xlnm.Print_Titles"] = f"{sheet}!{absolute_range(spec.print.title_rows)}"
+    titles = [f"{sheet}!{absolute_range(part)}"
+              for part in (spec.print.title_columns, spec.print.title_rows) if part]
+    if titles:
+        names["_xlnm.Print_Titles"] = ",".join(titles)
     if spec.print.area:
         names["_xlnm.Print_Area"] = f"{sheet}!{absolute_range(spec.print.area)}"
     if spec.autofilter:

@@ -1,0 +1,239 @@
+"""``SKP_Formulir``: the SKP of every employee with RHK as a form, one A4 page each.
+
+The layout follows the SKP plan form of PermenPANRB 6/2022 (Lampiran; see docs/skp.md):
+title, the appraisal period, *pegawai yang dinilai* beside *pejabat penilai kinerja*, the
+*hasil kerja* table (the superior's RHK it intervenes, the RHK, aspect, individual indicator,
+target; a JPT's form names its perspective instead of the aspect), the *perilaku kerja*
+(BerAKHLAK core values with a column for the superior's specific expectations) and the two
+signatures. The flat ``SKP`` list stays what one types into e-Kinerja.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from pohon_xl.core.derive.common import (
+    Derivation,
+    blank,
+    lines_height,
+    num,
+    wrapped_lines,
+)
+from pohon_xl.core.derive.pk import DOTS, Party, city, pihak_kedua
+from pohon_xl.core.derive.skp import _ordered
+from pohon_xl.model import contract as C
+from pohon_xl.model.plan import Indicator, Node, Position
+from pohon_xl.printing import fitted
+from pohon_xl.sheets import Cell, SheetSpec, column_letter
+
+# A No | B label | C value | D No | E label | F G H I J; the tables span them (see _ROW).
+WIDTHS = (4, 12, 20, 4, 13, 11, 11, 22, 10, 12)
+LAST = len(WIDTHS)
+TITLE = "SASARAN KINERJA PEGAWAI"
+APPROACH = "PENDEKATAN HASIL KERJA KUANTITATIF"
+FOR_JPT = "BAGI PEJABAT PIMPINAN TINGGI DAN PIMPINAN UNIT KERJA MANDIRI"
+FOR_OTHERS = "BAGI PEJABAT ADMINISTRASI DAN PEJABAT FUNGSIONAL"
+PERIOD = "PERIODE PENILAIAN: 1 JANUARI SD 31 DESEMBER TAHUN {year}"
+# The core values of ASN (BerAKHLAK) and their behaviour guides, as the form lists them.
+BERAKHLAK = (
+    ("Berorientasi Pelayanan", "Memahami dan memenuhi kebutuhan masyarakat; ramah, cekatan, "
+     "solutif, dan dapat diandalkan; melakukan perbaikan tiada henti"),
+    ("Akuntabel", "Melaksanakan tugas dengan jujur, bertanggung jawab, cermat, disiplin, dan "
+     "berintegritas tinggi; menggunakan kekayaan dan barang milik negara secara bertanggung "
+     "jawab, efektif, dan efisien; tidak menyalahgunakan kewenangan jabatan"),
+    ("Kompeten", "Meningkatkan kompetensi diri untuk menjawab tantangan yang selalu berubah; "
+     "membantu orang lain belajar; melaksanakan tugas dengan kualitas terbaik"),
+    ("Harmonis", "Menghargai setiap orang apa pun latar belakangnya; suka menolong orang "
+     "lain; membangun lingkungan kerja yang kondusif"),
+    ("Loyal", "Memegang teguh ideologi Pancasila, UUD 1945, setia kepada NKRI serta "
+     "pemerintahan yang sah; menjaga nama baik sesama ASN, pimpinan, instansi, dan negara; "
+     "menjaga rahasia jabatan dan negara"),
+    ("Adaptif", "Cepat menyesuaikan diri menghadapi perubahan; terus berinovasi dan "
+     "mengembangkan kreativitas; bertindak proaktif"),
+    ("Kolaboratif", "Memberi kesempatan kepada berbagai pihak untuk berkontribusi; terbuka "
+     "dalam bekerja sama untuk menghasilkan nilai tambah; menggerakkan pemanfaatan berbagai "
+     "sumber daya untuk tujuan bersama"),
+)
+SPACER = 8.0  # points: an empty row between the parts of a form
+
+
+class _Form:
+    """Rows of the sheet being laid out: merges and heights fitted to the wrapped text."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Cell | None]] = []
+        self.merges: list[str] = []
+        self.heights: dict[int, float] = {}
+
+    @property
+    def last(self) -> int:
+        return len(self.rows)
+
+    def add(self, *parts: tuple[int, int, Cell], height: float | None = None) -> int:
+        row: list[Cell | None] = [None] * LAST
+        number = len(self.rows) + 1
+        lines = 1
+        for first, last, cell in parts:
+            row[first - 1] = cell
+            if last > first:
+                self.merges.append(f"{column_letter(first)}{number}:"
+                                   f"{column_letter(last)}{number}")
+                row[first:last] = [blank(cell.style)] * (last - first)
+            if isinstance(cell.value, str) and cell.style not in ("title", "subtitle"):
+                lines = max(lines, wrapped_lines(cell.value, _span(first, last)))
+        self.rows.append(row)
+        if height is not None or lines > 1:
+            self.heights[number] = height if height is not None else lines_height(lines)
+        return number
+
+    def merge_down(self, first: int, last: int, top: int, bottom: int, text: str) -> None:
+        """Merge columns first..last over rows top..bottom (one row: merged by add), tall
+        enough for ``text``."""
+        if bottom > top:
+            self.merges.append(f"{column_letter(first)}{top}:{column_letter(last)}{bottom}")
+        needed = lines_height(wrapped_lines(text, _span(first, last)))
+        have = sum(self.heights.get(r, lines_height(1)) for r in range(top, bottom + 1))
+        if needed > have:
+            self.heights[bottom] = self.heights.get(bottom, lines_height(1)) + needed - have
+
+
+def _span(first: int, last: int) -> float:
+    return float(sum(WIDTHS[first - 1 : last]))
+
+
+def _is_jpt(position: Position | None) -> bool:
+    return position is not None and position.kind.strip().casefold() == "jpt"
+
+
+def _target(indicator: Indicator | None, year: int | None) -> str:
+    cell = indicator.targets.get(year) if indicator and year is not None else None
+    if cell is None or cell.empty:
+        return ""
+    value = str(cell.raw) if cell.value is None else f"{num(cell.value):g}"
+    return f"{value} {indicator.unit if indicator else ''}".strip()
+
+
+def _identities(form: _Form, employee: Party, unit: str, appraiser: Party,
+                appraiser_unit: str) -> None:
+    form.add((1, 1, Cell("NO", "header")), (2, 3, Cell("PEGAWAI YANG DINILAI", "header")),
+             (4, 4, Cell("NO", "header")), (5, LAST, Cell("PEJABAT PENILAI KINERJA", "header")))
+    lines = (("NAMA", employee.name, appraiser.name),
+             ("NIP", employee.nip, appraiser.nip if appraiser.civil_servant else "-"),
+             ("PANGKAT/GOL RUANG", "", ""),
+             ("JABATAN", employee.job, appraiser.job),
+             ("UNIT KERJA", unit, appraiser_unit))
+    for number, (label, mine, theirs) in enumerate(lines, start=1):
+        form.add((1, 1, Cell(number, "text_center")), (2, 2, Cell(label, "text")),
+                 (3, 3, Cell(mine or DOTS, "text")), (4, 4, Cell(number, "text_center")),
+                 (5, 5, Cell(label, "text")), (6, LAST, Cell(theirs or DOTS, "text")))
+
+
+# Columns of the hasil kerja table: (first, last) of No, RHK atasan, RHK, the aspect (or
+# the JPT's perspective), indicator, target.
+_ROW = ((1, 1), (2, 3), (4, 6), (7, 7), (8, 9), (10, 10))
+
+
+def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None:
+    heads = ("NO", "RENCANA HASIL KERJA PIMPINAN YANG DIINTERVENSI", "RENCANA HASIL KERJA",
+             "PERSPEKTIF" if jpt else "ASPEK", "INDIKATOR KINERJA INDIVIDU", "TARGET")
+    form.add((1, LAST, Cell("HASIL KERJA", "header")))
+    form.add(*[(*span, Cell(head, "header")) for span, head in zip(_ROW, heads)])
+    form.add((1, LAST, Cell("A. UTAMA", "subtitle")))
+    year = ctx.pk_year
+    for number, node in enumerate(nodes, start=1):
+        parent = ctx.tree.parent(node)
+        above = parent.sasaran if parent is not None else ""
+        top = form.last + 1
+        for index, indicator in enumerate(node.indicators or [None]):
+            first = index == 0
+            form.add((1, 1, Cell(number, "text_center") if first else blank("text_center")),
+                     (2, 3, Cell(above, "text") if first else blank("text")),
+                     (4, 6, Cell(node.sasaran, "text") if first else blank("text")),
+                     (7, 7, Cell("" if jpt or not indicator else indicator.aspek, "text")),
+                     (8, 9, Cell(indicator.name if indicator else "", "text")),
+                     (10, 10, Cell(_target(indicator, year), "text_center")))
+        bottom = form.last
+        if bottom > top:
+            form.merges.append(f"A{top}:A{bottom}")
+            for first, last in ((2, 3), (4, 6)):  # replace the one-row merges made by add
+                for r in range(top, bottom + 1):
+                    form.merges.remove(f"{column_letter(first)}{r}:{column_letter(last)}{r}")
+        form.merge_down(2, 3, top, bottom, above)
+        form.merge_down(4, 6, top, bottom, node.sasaran)
+    form.add((1, LAST, Cell("B. TAMBAHAN", "subtitle")))
+    form.add((1, 1, Cell("-", "text_center")), (2, LAST, Cell("-", "text")))
+
+
+def _behaviour(form: _Form) -> None:
+    form.add((1, LAST, Cell("PERILAKU KERJA", "header")))
+    form.add((1, 1, Cell("NO", "header")), (2, 7, Cell("PERILAKU KERJA", "header")),
+             (8, LAST, Cell("EKSPEKTASI KHUSUS PIMPINAN", "header")))
+    for number, (value, guide) in enumerate(BERAKHLAK, start=1):
+        form.add((1, 1, Cell(number, "text_center")), (2, 7, Cell(f"{value}: {guide}", "text")),
+                 (8, LAST, blank("text")))
+
+
+def _signatures(form: _Form, ctx: Derivation, employee: Party, appraiser: Party) -> None:
+    place = city(ctx.plan.identity.text(C.KEY_INSTANSI))
+    left, right = (1, 5), (6, LAST)
+    form.add((*right, Cell(f"{place}, … Januari {ctx.pk_year}", "plain")))
+    form.add((*left, Cell("Pegawai yang Dinilai,", "plain")),
+             (*right, Cell("Pejabat Penilai Kinerja,", "plain")))
+    form.add(height=48.0)
+    form.add((*left, Cell(employee.name or f"( {DOTS} )", "bold")),
+             (*right, Cell(appraiser.name or f"( {DOTS} )", "bold")))
+    nips = [(*span, Cell(f"NIP. {party.nip}".strip(), "plain"))
+            for span, party in ((left, employee), (right, appraiser)) if party.civil_servant]
+    form.add(*nips)
+
+
+def _block(form: _Form, ctx: Derivation, code: str, nodes: list[Node]) -> None:
+    position = ctx.position(code)
+    jpt = _is_jpt(position)
+    employee = (Party(position.name or position.code, position.holder, position.nip)
+                if position else Party(code))
+    appraiser, _ = pihak_kedua(ctx, code)  # an unknown superior is reported by the PK
+    appraiser = appraiser or Party(C.KEPALA_DAERAH, civil_servant=False)
+    unit = (position.unit if position and position.unit else "") or \
+        ctx.plan.identity.text(C.KEY_PERANGKAT_DAERAH)
+    superior = ctx.position(position.superior) if position and position.superior else None
+    appraiser_unit = (superior.unit if superior and superior.unit else "") or \
+        (unit if appraiser.civil_servant else ctx.plan.identity.text(C.KEY_INSTANSI))
+    form.add((1, LAST, Cell(TITLE, "title")), height=22.0)
+    form.add((1, LAST, Cell(APPROACH, "title")), height=20.0)
+    form.add((1, LAST, Cell(FOR_JPT if jpt else FOR_OTHERS, "title")), height=20.0)
+    form.add(height=SPACER)
+    form.add((1, 5, Cell(ctx.plan.identity.text(C.KEY_INSTANSI).upper(), "bold")),
+             (6, LAST, Cell(PERIOD.format(year=ctx.pk_year), "bold")))
+    _identities(form, employee, unit, appraiser, appraiser_unit)
+    form.add(height=SPACER)
+    _results(form, ctx, nodes, jpt)
+    form.add(height=SPACER)
+    _behaviour(form)
+    form.add(height=SPACER)
+    _signatures(form, ctx, employee, appraiser)
+
+
+def skp_form(ctx: Derivation) -> SheetSpec:
+    """One form per employee with RHK (L6) without Galat, in the order of the ``SKP`` list;
+    a page break after each."""
+    form, breaks = _Form(), []
+    if ctx.pk_year is not None:
+        nodes = _ordered(ctx, ctx.nodes_on(C.RHK_LEVEL))
+        for code, group in groupby(nodes, key=lambda n: n.owner):
+            if form.rows:
+                breaks.append(len(form.rows))
+            _block(form, ctx, code, list(group))
+    else:
+        form.add((1, LAST, Cell("SKP tidak dibuat: Tahun PK di sheet Identitas kosong atau "
+                                "tidak valid.", "plain")))
+    area = f"A1:{column_letter(LAST)}{max(len(form.rows), 1)}"
+    return SheetSpec(
+        name=C.SKP_FORMULIR,
+        rows=form.rows,
+        widths={i: float(w) for i, w in enumerate(WIDTHS, start=1)},
+        heights=form.heights,
+        merges=form.merges,
+        protect=True,
+        print=fitted(WIDTHS, area=area, row_breaks=breaks),
+    )
