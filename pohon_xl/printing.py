@@ -47,14 +47,15 @@ def fitted(widths: Iterable[float], *, title_rows: str = "", title_columns: int 
     smallest scale, with the first ``title_columns`` columns repeated on every page across."""
     total = sum(column_points(w) for w in widths) or 1.0
     smallest = min_scale(body_points)
-    common = {"title_rows": title_rows, "area": area, "row_breaks": list(row_breaks or [])}
+    breaks = list(row_breaks or [])
     for paper, landscape in trials:
         if printable_width(paper, landscape) / total * 100 >= smallest:
-            return PrintSetup(landscape=landscape, paper=paper, fit_to_width=True, **common)
+            return PrintSetup(landscape=landscape, paper=paper, fit_to_width=True,
+                              title_rows=title_rows, area=area, row_breaks=breaks)
     paper, landscape = trials[-1]
     columns = f"A:{column_letter(title_columns)}" if title_columns else ""
     return PrintSetup(landscape=landscape, paper=paper, fit_to_width=False, scale=smallest,
-                      title_columns=columns, **common)
+                      title_columns=columns, title_rows=title_rows, area=area, row_breaks=breaks)
 
 
 def print_scale(setup: PrintSetup, widths: Iterable[float]) -> float:

@@ -61,19 +61,18 @@ class _LinkKinds:
         self.climbing: dict[int, list[tuple[Node, Node]]] = {}  # level -> parent above it
         add_parentless, add_wrong = self.parentless.append, self.wrong_level.append
         climbing = self.climbing
-        for link in links:
-            node, up = link
+        for node, up in links:
             if up is None:
                 add_parentless(node)
                 continue
             level = node.level
             if up.level != level - 1:
-                add_wrong(link)  # type: ignore[arg-type]  (up is not None)
+                add_wrong((node, up))
             if up.level < level:
                 found = climbing.get(level)
                 if found is None:
                     found = climbing[level] = []
-                found.append(link)  # type: ignore[arg-type]
+                found.append((node, up))
 
 
 class Tree:

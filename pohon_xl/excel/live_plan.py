@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
@@ -25,7 +25,9 @@ from pohon_xl.marks import (
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawWorkbook
-from pohon_xl.sheets import POHON_STYLES, SheetSpec, WorkbookEdits, group_marks
+from pohon_xl.sheets import POHON_STYLES, RowStatus, SheetSpec, WorkbookEdits, group_marks
+
+V = TypeVar("V")
 
 __all__ = [
     "BookState",
@@ -199,13 +201,12 @@ def _rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, i
     for row in sorted(by_row):
         cols = sorted(set(by_row[row]))
         start = prev = cols[0]
-        for col in cols[1:] + [None]:
-            if col is not None and col == prev + 1:
-                prev = col
-                continue
-            runs.append((row, start, prev - start + 1))
-            if col is not None:
-                start = prev = col
+        for col in cols[1:]:
+            if col != prev + 1:
+                runs.append((row, start, prev - start + 1))
+                start = col
+            prev = col
+        runs.append((row, start, prev - start + 1))
     rects: list[list[int]] = []
     open_by_span: dict[tuple[int, int], list[int]] = {}
     for row, col, ncols in runs:
@@ -277,22 +278,23 @@ def _sheet_ops(spec: SheetSpec, existing: str | None) -> list[Op]:
     ops += _merge_ops(name, spec.merges)
     ops += links
     if spec.freeze:
-        row, col = _split_cell(spec.freeze)
-        ops.append(Op("freeze", name, row, col))
+        freeze_row, freeze_col = _split_cell(spec.freeze)
+        ops.append(Op("freeze", name, freeze_row, freeze_col))
     if spec.protect:
         ops.append(Op("protect", name, value=True))
     return ops
 
 
-def _runs(sizes: dict[int, float]) -> list[tuple[int, int, float]]:
-    """Consecutive columns (or rows) of equal size as (first, count, size)."""
-    runs: list[list] = []
+def _runs(sizes: Mapping[int, V]) -> list[tuple[int, int, V]]:
+    """Consecutive columns (or rows) of equal size (or colour) as (first, count, size)."""
+    runs: list[tuple[int, int, V]] = []
     for index, size in sorted(sizes.items()):
         if runs and runs[-1][0] + runs[-1][1] == index and runs[-1][2] == size:
-            runs[-1][1] += 1
+            first, count, _ = runs[-1]
+            runs[-1] = (first, count + 1, size)
         else:
-            runs.append([index, 1, size])
-    return [(first, count, size) for first, count, size in runs]
+            runs.append((index, 1, size))
+    return runs
 
 
 def _merge_ops(sheet: str, refs: Iterable[str]) -> list[Op]:
@@ -371,7 +373,7 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
                 ops.append(Op("note", sheet, row, col, value=before.note))
 
     # 2. Status and Catatan Validasi: one block per column, from row 2 to the last used row.
-    statuses = defaultdict(dict)
+    statuses: dict[str, dict[int, RowStatus]] = defaultdict(dict)
     for status in edits.statuses:
         statuses[_fold(status.sheet)][status.row] = status
     for sheet_name, (status_col, note_col) in edits.status_columns.items():

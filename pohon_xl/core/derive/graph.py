@@ -345,8 +345,8 @@ def _picture(
         lines += ["  " + node_line(node, True) for node, outside in members if outside]
         lines.append("  }")
     for level in bands:
-        names = "".join(f" {_name(drawing, n)};" for n, _ in members if n.level == level)
-        lines.append(f"  {{ rank=same; lvl{level};{names} }}")
+        ranked = "".join(f" {_name(drawing, n)};" for n, _ in members if n.level == level)
+        lines.append(f"  {{ rank=same; lvl{level};{ranked} }}")
     lines += [f"  {_name(drawing, a)} -> {_name(drawing, b)};" for a, b in edges]
     lines.append("}")
     names = tuple(_name(drawing, n) for n, _ in members)

@@ -155,9 +155,9 @@ def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None
         bottom = form.last
         if bottom > top:
             form.merges.append(f"A{top}:A{bottom}")
-            for first, last in ((2, 3), (4, 6)):  # replace the one-row merges made by add
+            for left, right in ((2, 3), (4, 6)):  # replace the one-row merges made by add
                 for r in range(top, bottom + 1):
-                    form.merges.remove(f"{column_letter(first)}{r}:{column_letter(last)}{r}")
+                    form.merges.remove(f"{column_letter(left)}{r}:{column_letter(right)}{r}")
         form.merge_down(2, 3, top, bottom, above)
         form.merge_down(4, 6, top, bottom, node.sasaran)
     form.add((1, LAST, Cell("B. TAMBAHAN", "subtitle")))
