@@ -22,7 +22,7 @@ from pohon_xl.core.compare import Comparison, perubahan_sheet
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Plan, Position
+from pohon_xl.model.plan import Node, Plan, Position
 from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
 from .cross import arrange
@@ -40,6 +40,7 @@ from .merge import (
     laporan_sheet,
     level_sheet,
     level_statuses,
+    node_offices,
     rekap_sheet,
 )
 
@@ -109,6 +110,7 @@ class FinishJob(Job):
     reply: Reply | None = None
     superiors: tuple[Position, ...] = ()  # positions of other workbooks its heads report to
     previous: PreviousRound | None = None  # what the office sent and got back last round
+    body_l1: tuple[Node, ...] = ()  # the body's L1 nodes, for an office without L1
 
 
 @dataclass
@@ -166,7 +168,9 @@ def finish_job(job: FinishJob) -> Finished:
     plan = job.plan.value
     # The PK of the head of an office names the Kepala Daerah of the body-level workbook as
     # pihak kedua: derive with those positions known (the sheets stay untouched).
-    run = continue_run(plan, job.findings, superiors=job.superiors, finding_source=job.name)
+    # Its L2 hang under the body's L1: the cascade, coverage and drawing start there.
+    run = continue_run(plan, job.findings, superiors=job.superiors, finding_source=job.name,
+                       body_l1=job.body_l1)
     comparison: Comparison | None = None
 
     def edits() -> WorkbookEdits:
@@ -252,8 +256,9 @@ def _consolidated_sheets(job: ConsolidateJob) -> tuple[list, str, list]:
     report = cons.report(all_findings, by_source)
     derived: list[SheetSpec] = []
     if plans:
+        # Renstra matrices are per office: two offices' same code stay apart.
         derived, _extra = derive_all(cons.plan, Tree(cons.plan.nodes, cons.plan.positions),
-                                     report)
+                                     report, node_offices(cons, batch))
         # _extra: the derivation's own findings on the merged tree repeat what each office's
         # returned workbook already lists; the consolidated report keeps the offices' lists.
     rows = list(job.rows)

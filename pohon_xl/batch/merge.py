@@ -143,6 +143,15 @@ def consolidate(batch: Batch) -> Consolidation:
     return Consolidation(plan, sources, position_sources, row_map)
 
 
+def node_offices(cons: Consolidation, batch: Batch) -> dict[int, str]:
+    """id(node) of the consolidated plan -> the office it came from (its Perangkat Daerah;
+    the body's Instansi; else the file's name)."""
+    names = {p.source: p.identity.text(C.KEY_PERANGKAT_DAERAH)
+             or p.identity.text(C.KEY_INSTANSI) or p.source for p in batch.plans}
+    return {id(node): names.get(source, source)
+            for node, source in zip(cons.plan.nodes, cons.node_sources)}
+
+
 # --- sheets ----------------------------------------------------------------------------------
 def _number(cell: Number | None, style: str = "number") -> Cell:
     if cell is None or cell.empty:

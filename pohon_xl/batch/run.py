@@ -33,7 +33,7 @@ from pohon_xl.core.compare import Comparison
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Plan, Position
+from pohon_xl.model.plan import Node, Plan, Position
 
 from .cross import MALFORMED_EMAIL, Batch, arrange, cross_check, reconsider
 from .inbox import InboxItem, Limits, collect, safe_filename
@@ -122,6 +122,15 @@ def outside_superiors(plan: Plan, batch: Batch) -> tuple[Position, ...]:
     own = {p.code for p in plan.positions}
     wanted = {p.superior for p in plan.positions if p.superior and p.superior not in own}
     return tuple(p for p in batch.body.positions if p.code in wanted)
+
+
+def outside_l1(plan: Plan, batch: Batch) -> tuple[Node, ...]:
+    """The L1 nodes of the body-level workbook for an office's workbook without L1 of its own:
+    all of them, so that an L2 naming none of them is shown unlinked, not as "in the body's
+    workbook" (the derivations use only those the office's nodes hang under)."""
+    if batch.body is None or plan is batch.body or plan.nodes_on(1):
+        return ()
+    return tuple(batch.body.nodes_on(1))
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -338,7 +347,8 @@ class _Batch:
                                   plan=self.analysed[index].packed,
                                   findings=tuple(own + by_source.get(item.name, [])),
                                   reply=reply, superiors=outside_superiors(plan, batch),
-                                  previous=self.previous(key, item)))
+                                  previous=self.previous(key, item),
+                                  body_l1=outside_l1(plan, batch)))
         return jobs
 
     def previous(self, key: str, item: InboxItem) -> PreviousRound | None:

@@ -16,7 +16,7 @@ from pohon_xl.core.validate import validate
 from pohon_xl.errors import InputError
 from pohon_xl.findings import Finding, Report
 from pohon_xl.model.parse import parse_workbook
-from pohon_xl.model.plan import Plan, Position
+from pohon_xl.model.plan import Node, Plan, Position
 from pohon_xl.model.raw import RawWorkbook, is_contract_workbook
 from pohon_xl.sheets import SheetSpec, WorkbookEdits
 
@@ -47,6 +47,9 @@ class WorkbookRun:
     superiors: Sequence[Position] = ()
     # The batch names the workbook each finding belongs to; the derivations' findings too.
     finding_source: str = ""
+    # The body-level workbook's L1 nodes (the batch, for an office's workbook without L1): the
+    # derivations start the cascade at those its L2 hang under; never written into its sheets.
+    body_l1: Sequence[Node] = ()
     derived: list[str] = field(default_factory=list)  # names of the sheets built so far
 
     def sheets(self) -> Iterator[SheetSpec]:
@@ -59,7 +62,8 @@ class WorkbookRun:
         plan, tree = self.plan, self.tree
         if self.superiors:
             plan = plan.model_copy(update={"positions": plan.positions + list(self.superiors)})
-            tree = Tree(plan.nodes, plan.positions)
+        if self.superiors or self.body_l1:  # the workbook's own nodes first: they win an ID
+            tree = Tree([*plan.nodes, *self.body_l1], plan.positions)
         derivations = Derivations(plan, tree, self.report)
         for spec in derivations:
             self.derived.append(spec.name)
@@ -98,8 +102,9 @@ def run_workbook(raw: RawWorkbook, source: str = "", *, derive: bool = False,
 
 
 def continue_run(plan: Plan, findings: Sequence[Finding], *, derive: bool = True,
-                 superiors: Sequence[Position] = (), finding_source: str = "") -> WorkbookRun:
+                 superiors: Sequence[Position] = (), finding_source: str = "",
+                 body_l1: Sequence[Node] = ()) -> WorkbookRun:
     """A run of a plan checked earlier, with the findings it has by now (the batch adds the
     cross-workbook findings between checking and writing)."""
     return WorkbookRun(plan, Tree(plan.nodes, plan.positions), Report(list(findings)), derive,
-                       superiors, finding_source)
+                       superiors, finding_source, body_l1=body_l1)

@@ -178,6 +178,26 @@ def test_office_pk_names_the_kepala_daerah_of_the_body(world):
     assert not codes & {"TUR05", "PEM08", "BAT13"}
 
 
+def _ringkasan_line(values: dict[str, list[tuple]], start: str) -> tuple:
+    return next(row for row in values["Ringkasan"] if str(row[1] or "").startswith(start))
+
+
+def test_returned_office_workbook_hangs_under_the_body_l1(world):
+    values = book_values(world["out"] / "dikembalikan" / "PUPR.xlsx")
+    matriks = table(values, C.MATRIKS)
+    assert [(r["ID L1"], r["ID L2"], r["ID L5"]) for r in matriks] == [
+        ("S1", "PUPR-L2-1", "PUPR-L5-1"), ("S1", "PUPR-L2-1", "PUPR-L5-2")]
+    assert _ringkasan_line(values, "Subkegiatan (L5) yang tertelusur")[2:4] == (2, 2)
+    pohon = [str(v) for row in values[C.POHON] for v in row if v is not None]
+    assert not any("Tidak terhubung" in text for text in pohon)
+    assert "L1 S1 ▸ L2 PUPR-L2-1: Meningkatnya kinerja Dinas Pekerjaan Umum" in pohon
+    assert "L1_Sasaran_Daerah" not in values  # the body's L1 is lent, never written
+    # DINKES names an L1 the body does not have: with the body known, it is unlinked
+    dinkes = book_values(world["out"] / "dikembalikan" / "Dinkes.xlsx")
+    assert table(dinkes, C.MATRIKS) == []
+    assert _ringkasan_line(dinkes, "Subkegiatan (L5) yang tertelusur")[2:4] == (0, 2)
+
+
 def test_consolidated_levels_and_sources(consolidated):
     assert list(consolidated)[:10] == ["Rekap", "Identitas", "Jabatan", *(s.sheet for s in
                                        C.LEVELS), "Laporan_Validasi"]
@@ -197,12 +217,26 @@ def test_consolidated_levels_and_sources(consolidated):
 
 
 def test_consolidated_budgets_sum_every_office(consolidated):
-    program = table(consolidated, "Program")
-    subs = table(consolidated, "Subkegiatan")
+    # The matrices end with a total row (added with the office column): the rows above it sum
+    # to it, and it is every office's budget.
+    *program, program_total = table(consolidated, "Program")
+    *subs, subs_total = table(consolidated, "Subkegiatan")
+    assert program_total[C.KEY_PERANGKAT_DAERAH] == subs_total[C.KEY_PERANGKAT_DAERAH] == "Jumlah"
     for year in YEARS:
         pagu = sum(r[C.pagu_header(year)] or 0 for r in program)
-        assert pagu == total_budget(year)
+        assert pagu == total_budget(year) == program_total[C.pagu_header(year)]
         assert sum(r[C.budget_header(year)] or 0 for r in subs) == total_budget(year)
+        assert subs_total[C.budget_header(year)] == total_budget(year)
+
+
+def test_consolidated_matrices_are_per_office(consolidated):
+    for sheet in ("Program", "Kegiatan", "Subkegiatan"):
+        *rows, _total = table(consolidated, sheet)
+        offices = [r[C.KEY_PERANGKAT_DAERAH] for r in rows]
+        assert all(offices) and len(set(offices)) > 1
+        # grouped: an office's rows stand together
+        assert len([o for i, o in enumerate(offices) if i == 0 or offices[i - 1] != o]) == len(
+            set(offices))
 
 
 def test_consolidated_pk_of_the_kepala_daerah_covers_l1(consolidated):

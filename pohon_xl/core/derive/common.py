@@ -91,6 +91,30 @@ def greedy_lines(text: str, limit: int) -> int:
     return lines
 
 
+# An office's workbook holds its cascade from L2 down; its L2 hang under the body's L1.
+BODY_L1 = "Sasaran Daerah (L1) ada di workbook Pemda"
+
+
+def office_without_l1(plan: Plan) -> bool:
+    """An office's workbook (``Perangkat Daerah`` filled) with no L1 of its own."""
+    return bool(plan.identity.text(C.KEY_PERANGKAT_DAERAH)) and not any(
+        n.level == 1 for n in plan.nodes)
+
+
+def lent_nodes(plan: Plan, tree: Tree) -> list[Node]:
+    """Nodes of the tree that the plan does not hold: the body's L1 that the batch lends an
+    office's workbook (known to the derivations, never written into its sheets)."""
+    own = {id(n) for n in plan.nodes}
+    return [n for n in tree.nodes if id(n) not in own]
+
+
+def top_level(plan: Plan, tree: Tree) -> int:
+    """Where the cascade starts: L1; an office's L2 when no L1 is known (its workbook alone)."""
+    if office_without_l1(plan) and not any(n.level == 1 for n in tree.nodes):
+        return 2
+    return 1
+
+
 def lines_height(lines: int) -> float:
     return ROW_HEIGHT if lines <= 1 else LINE_HEIGHT * lines + 2.5
 
@@ -203,6 +227,8 @@ class Derivation:
     report: Report
     findings: list[Finding] = field(default_factory=list)  # derivation findings (TUR)
     pk_owners: set[str] = field(default_factory=set)  # positions given a PK page
+    # id(node) -> the office it belongs to (the consolidation: its matrices are per office).
+    offices: dict[int, str] = field(default_factory=dict)
 
     @cached_property
     def years(self) -> list[int]:
@@ -253,6 +279,22 @@ class Derivation:
     def branches(self) -> TreeView:
         """The tree without the left-out nodes: what rolls up, rolls up through these."""
         return self.tree.view(self.included)
+
+    @cached_property
+    def top_level(self) -> int:
+        return top_level(self.plan, self.tree)
+
+    @cached_property
+    def lent_l1(self) -> list[Node]:
+        """The body's L1 nodes lent to an office's workbook that its included nodes hang under."""
+        return [n for n in lent_nodes(self.plan, self.tree) if n.level == 1 and self.children(n)]
+
+    def tops(self) -> list[Node]:
+        """The included nodes the cascade starts from, in workbook order: the L1 nodes (the
+        body's lent ones after the workbook's own), or an office's L2 when no L1 is known."""
+        lent = {id(n) for n in self.lent_l1}
+        own = {id(n) for n in self.nodes_on(self.top_level)}
+        return [n for n in self.tree.by_id.values() if id(n) in own or id(n) in lent]
 
     def children(self, node: Node) -> list[Node]:
         """Included children that sit below the node (a link upwards is not a cascade)."""

@@ -5,11 +5,15 @@ on ``Jenis Cascading Lk`` right after the pair: the type of the link from that n
 parent, as typed on its level sheet. A node sits in its own level's columns (a skipped level
 stays empty). A path stops above the first node with a Galat: the rows are the paths of the tree
 without its left-out nodes.
+
+An office's workbook alone starts its paths at its L2 and names, in the L1 columns, the ID its
+L2 points to and that L1 lives in the body's workbook; in the batch the body's L1 is known and
+the paths start there.
 """
 
 from __future__ import annotations
 
-from pohon_xl.core.derive.common import Derivation, blank, table_sheet
+from pohon_xl.core.derive.common import BODY_L1, Derivation, blank, table_sheet
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Node
 from pohon_xl.sheets import Cell, SheetSpec
@@ -30,12 +34,12 @@ def _column(level: int) -> int:
 
 
 def included_paths(ctx: Derivation) -> list[list[Node]]:
-    """Tree paths from included L1 nodes, cut above a left-out node or an upward link.
+    """Tree paths from the included tops (:meth:`Derivation.tops`), cut above a left-out node
+    or an upward link.
 
     A path cut to a prefix of another path adds nothing (its last node has other children):
     the paths end exactly at the nodes without included children below them."""
-    roots = [r for r in ctx.tree.by_id.values() if r.level == 1 and ctx.included(r)]
-    return ctx.branches.paths(roots)
+    return ctx.branches.paths(ctx.tops())
 
 
 def matriks(ctx: Derivation) -> SheetSpec:
@@ -44,6 +48,8 @@ def matriks(ctx: Derivation) -> SheetSpec:
     cells: dict[int, tuple[int, list[Cell]]] = {}  # id(node) -> its column and cells
     for path in included_paths(ctx):
         row: list[Cell | None] = [blank()] * len(names)
+        if path[0].level > 1:  # an office's L2 alone: its L1 is in the body's workbook
+            row[0:2] = [Cell(path[0].parent_id), Cell(f"({BODY_L1})")]
         for node in path:
             found = cells.get(id(node))
             if found is None:

@@ -21,7 +21,9 @@ Layout (a small tidy-tree layout, in cell coordinates):
 * Only links that go down the levels are drawn (a child on a lower level than its parent);
   that makes the drawing a forest whatever the workbook holds (duplicate IDs, cycles, links
   sideways or upwards). Nodes not reached from an L1 that way are drawn, once, in the sections
-  "Tidak terhubung ke L1", with the `ID Induk` they name.
+  "Tidak terhubung ke L1", with the `ID Induk` they name. An office's workbook alone has no L1
+  to hang its L2 under: its L2 are the roots, each titled with the L1 ID it names in the body's
+  workbook; the body's L1 lent by the batch is drawn over the office's L2 it holds.
 * The sheet is cut into sections, one per L2 subtree (one per L1 without children), stacked
   top to bottom with a page break between them; the L1 box is repeated over each of its L2
   sections as the heading (:attr:`Box.repeated`). A subtree wider than :data:`MAX_SLOTS`
@@ -40,7 +42,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pohon_xl.core.derive.common import OTHER_SPACE, Derivation, greedy_lines, plain_words
+from pohon_xl.core.derive.common import (
+    BODY_L1,
+    OTHER_SPACE,
+    Derivation,
+    greedy_lines,
+    plain_words,
+    top_level,
+)
 from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.findings import Report, Severity
 from pohon_xl.model import contract as C
@@ -111,12 +120,22 @@ class Drawing:
         return {id(n): i for i, n in enumerate(self.tree.nodes)}
 
     @cached_property
+    def top_level(self) -> int:
+        return top_level(self.plan, self.tree)
+
+    @cached_property
     def l1_roots(self) -> list[Node]:
-        return [n for n in self.tree.nodes if n.level == 1]
+        """The roots of the tree proper: the L1 nodes (a lent L1 of the body only over the
+        office's nodes it holds), or an office's L2 when no L1 is known."""
+        own = {id(n) for n in self.plan.nodes}
+        level = self.top_level
+        branches = self.branches
+        return [n for n in self.tree.nodes if n.level == level and branches.parent(n) is None
+                and (id(n) in own or branches.children(n))]
 
     @cached_property
     def unlinked_roots(self) -> list[Node]:
-        """Tops of the subtrees not reached from an L1: by level, then workbook order."""
+        """Tops of the subtrees not reached from a root: by level, then workbook order."""
         roots = [n for n in self.tree.nodes if self.is_unlinked(n)]
         return sorted(roots, key=lambda n: (n.level, self.index[id(n)]))
 
@@ -207,7 +226,7 @@ class Drawing:
         return [text for _, text in self.parts(node, unlinked)]
 
     def is_unlinked(self, node: Node) -> bool:
-        return node.level != 1 and self.branches.parent(node) is None
+        return node.level > self.top_level and self.branches.parent(node) is None
 
 
 def _glue(unit: str) -> str:
@@ -491,7 +510,11 @@ def _sections(drawing: Drawing) -> list[Section]:
     sections: list[Section] = []
     for root in drawing.l1_roots:
         kids = children(root)
-        if not kids:
+        prefix = ""
+        if root.level > 1:  # an office's L2 alone: its L1 is in the body's workbook
+            prefix = f"L1 {root.parent_id or '(kosong)'} (workbook Pemda) ▸ "
+            pieces = split_pieces((), root, slots, children, MAX_SLOTS)
+        elif not kids:
             pieces = [Piece((), (root,))]
         else:  # each L2 (each child of the L1) starts its own section
             pieces = [
@@ -500,7 +523,7 @@ def _sections(drawing: Drawing) -> list[Section]:
                 for piece in split_pieces((root,), kid, slots, children, MAX_SLOTS)
             ]
         for piece in pieces:
-            sections.append(Section(len(sections), piece.title(), [piece]))
+            sections.append(Section(len(sections), prefix + piece.title(), [piece]))
     for number, piece in enumerate(
         pack_roots(drawing.unlinked_roots, slots, children, MAX_SLOTS)
     ):
@@ -779,6 +802,8 @@ def _title_rows(drawing: Drawing, grid: _Grid, widest: int, legend_cols: list[in
         "⚠ menandai simpul dengan temuan validasi (lihat Laporan_Validasi). "
         "Sheet ini dibuat ulang setiap kali dijalankan; jangan diubah."
     )
+    if drawing.top_level > 1:
+        note += f" {BODY_L1}; pohon dimulai dari Sasaran Perangkat Daerah (L2)."
     grid.merge(2, LABEL_COL, 2, widest, Cell(note, "plain"))
     chars = sum(_widths(widest).values())
     grid.heights[2] = min(409.0, wrapped_count([note], int(chars)) * 14.0 + 4)

@@ -4,6 +4,10 @@ One row per sasaran indicator, grouped by code (sorted by code, then sasaran ID)
 sasaran nodes may share a code; their rows form one group. ``Pagu <year>`` of a programme or
 activity is the sum of the budgets of the sub-activities under all the group's nodes in the
 tree, each counted once, written on the group's first row so that a column sum is the total.
+
+The consolidation's matrices are per office, as Renstra matrices are: a first column names the
+office, groups are per office and code (two offices' same code stay two groups, each with its
+own Penanggung Jawab), offices in workbook order, and a last row totals the money columns.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from itertools import groupby
 from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import (
     ID_SASARAN,
+    num,
     PENANGGUNG_JAWAB,
     Derivation,
     blank,
@@ -36,6 +41,25 @@ def code_groups(ctx: Derivation, level: int) -> list[tuple[str, list[Node]]]:
     """Included nodes of a level grouped by code, codes and IDs in natural order."""
     nodes = sorted(ctx.nodes_on(level), key=lambda n: (natural_key(n.code), natural_key(n.id)))
     return [(code, list(group)) for code, group in groupby(nodes, key=lambda n: n.code)]
+
+
+def office_groups(ctx: Derivation, level: int) -> list[tuple[str, str, list[Node]]]:
+    """:func:`code_groups` with each group's office ("" outside the consolidation): per office
+    (in workbook order), then code."""
+    offices = ctx.offices
+    if not offices:
+        return [("", code, nodes) for code, nodes in code_groups(ctx, level)]
+    order: dict[str, int] = {}
+    for node in ctx.plan.nodes:
+        order.setdefault(offices.get(id(node), ""), len(order))
+
+    def office(node: Node) -> str:
+        return offices.get(id(node), "")
+
+    nodes = sorted(ctx.nodes_on(level), key=lambda n: (
+        order[office(n)], natural_key(n.code), natural_key(n.id)))
+    return [(name, code, list(group))
+            for (name, code), group in groupby(nodes, key=lambda n: (office(n), n.code))]
 
 
 def has_prefix(code: str, parent_code: str) -> bool:
@@ -117,14 +141,19 @@ def matrix(ctx: Derivation, level: int) -> SheetSpec:
     headers = lead + [ID_SASARAN, spec.title, C.INDIKATOR, C.SATUAN]
     headers += [C.target_header(y) for y in years] + [money_prefix(y) for y in years]
     headers += [PENANGGUNG_JAWAB]
+    per_office = bool(ctx.offices)
+    if per_office:
+        headers = [C.KEY_PERANGKAT_DAERAH, *headers]
     body: list[list[Cell | None]] = []
-    for code, nodes in code_groups(ctx, level):
+    for office, code, nodes in office_groups(ctx, level):
         name = _group_name(ctx, level, code, nodes)
         pagu: list[float] = []
         if not spec.has_budget:
             _check_prefixes(ctx, level, code, nodes)
             pagu = [ctx.budget(nodes, y) for y in years]
         group = [Cell(code), Cell(name)]  # cells repeated on rows are shared (immutable)
+        if per_office:
+            group.insert(0, Cell(office))
         for n_index, node in enumerate(nodes):
             parent_code = [Cell(_parent_code(ctx, node))] if has_parent_code else []
             row_lead = [*group, *parent_code, Cell(node.id), Cell(node.sasaran)]
@@ -142,7 +171,20 @@ def matrix(ctx: Derivation, level: int) -> SheetSpec:
                 body.append(row)
     widths: list[float] = [18, 34, *([18] if has_parent_code else []), 10, 38, 38, 12]
     widths += [11] * len(years) + [18] * len(years) + [30]
+    if per_office:
+        widths.insert(0, 30)
+        body.append(_total_row(ctx, level, len(headers), len(years)))
     return table_sheet(_SHEETS[level], headers, body, widths)
+
+
+def _total_row(ctx: Derivation, level: int, width: int, count: int) -> list[Cell | None]:
+    """``Jumlah``: the money columns summed over every office (each sub-activity once)."""
+    nodes = ctx.nodes_on(level)
+    row: list[Cell | None] = [Cell("Jumlah", "total"), *[Cell(None, "total")] * (width - 1)]
+    first = width - 1 - count  # the money columns stand before Penanggung Jawab
+    row[first : first + count] = [Cell(num(ctx.budget(nodes, y)), "total_money")
+                                  for y in ctx.years]
+    return row
 
 
 def program(ctx: Derivation) -> SheetSpec:

@@ -2,17 +2,19 @@
 
 Counts per level; findings per level and severity; coverage; structural positions without
 PK; employees without RHK; budget per L1/L2 node for each year; nodes left out for Galat.
-Coverage is computed on the tree without its left-out nodes (what the documents show).
+Coverage is computed on the tree without its left-out nodes (what the documents show). An
+office's workbook alone has no L1: its coverage runs up to its L2 and says that L1 lives in the
+body's workbook; in the batch the body's L1 that its L2 hang under is counted as its L1.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pohon_xl.core.derive.common import Derivation, fit_heights, money, num
+from pohon_xl.core.derive.common import BODY_L1, Derivation, fit_heights, money, num
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Position
+from pohon_xl.model.plan import Node, Position
 from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
 
@@ -87,13 +89,22 @@ def _findings(out: Sections, findings: list[Finding]) -> None:
             *[Cell(total[s], "total") for s in SEVERITIES], Cell(sum(total.values()), "total"))
 
 
+def _level_nodes(ctx: Derivation, level: int) -> list[Node]:
+    """A level's included nodes; on L1 also the body's L1 lent to an office's workbook."""
+    return ctx.nodes_on(level) + (ctx.lent_l1 if level == 1 else [])
+
+
 def _coverage(out: Sections, ctx: Derivation, pk_owners: set[str]) -> None:
-    out.section("Cakupan", "Dihitung tanpa simpul yang ber-Galat (rantai terputus di simpul itu).")
+    note = "Dihitung tanpa simpul yang ber-Galat (rantai terputus di simpul itu)."
+    top = ctx.top_level
+    if top > 1:
+        note += f" {BODY_L1}: cakupan dihitung sampai L{top}."
+    out.section("Cakupan", note)
     out.header("No", "Ukuran", "Jumlah", "Dari", "Persentase")
     year = ctx.pk_year
     lines: list[tuple[str, int, int]] = []
-    for level in (1, 2):
-        nodes = ctx.nodes_on(level)
+    for level in range(top, 3):
+        nodes = _level_nodes(ctx, level)
         supported = [n for n in nodes if ctx.leaves_on([n], C.SUBKEGIATAN_LEVEL)]
         lines.append((f"Sasaran L{level} yang didukung sampai subkegiatan (L5)",
                       len(supported), len(nodes)))
@@ -102,14 +113,26 @@ def _coverage(out: Sections, ctx: Derivation, pk_owners: set[str]) -> None:
             lines.append((f"Sasaran L{level} dengan anggaran > 0 pada {year}",
                           len(funded), len(nodes)))
     subs = ctx.nodes_on(C.SUBKEGIATAN_LEVEL)
-    lines.append(("Subkegiatan (L5) yang tertelusur sampai Sasaran Daerah (L1)",
-                  sum(1 for n in subs if ctx.traces_up(n, 1)), len(subs)))
+    top_title = C.LEVEL_BY_NUMBER[top].title
+    lines.append((f"Subkegiatan (L5) yang tertelusur sampai {top_title} (L{top})",
+                  sum(1 for n in subs if ctx.traces_up(n, top)), len(subs)))
     structural = _structural(ctx)
     lines.append(("Jabatan struktural (JPT, Administrator, Pengawas) yang memiliki PK",
                   sum(1 for p in structural if p.code in pk_owners), len(structural)))
     for number, (text, part, whole) in enumerate(lines, start=1):
         out.add(Cell(number, "text_center"), Cell(text), Cell(part, "number"),
                 Cell(whole, "number"), _share(part, whole))
+
+
+def _office_context(ctx: Derivation) -> str:
+    """Where an office's L1 is, for the workbook of an office without L1 of its own."""
+    if ctx.top_level > 1:
+        return (f"Workbook perangkat daerah: {BODY_L1}; matriks cascading, cakupan dan pohon "
+                "dimulai dari Sasaran Perangkat Daerah (L2).")
+    if ctx.lent_l1:
+        ids = ", ".join(n.id for n in ctx.lent_l1)
+        return f"Sasaran Daerah (L1) diambil dari workbook Pemda: {ids}."
+    return ""
 
 
 def _structural(ctx: Derivation) -> list[Position]:
@@ -135,9 +158,9 @@ def _budgets(out: Sections, ctx: Derivation) -> None:
     for level in (1, 2):
         spec = C.LEVEL_BY_NUMBER[level]
         out.section(f"Anggaran per {spec.title} (L{level})", BUDGET_NOTE)
-        nodes = ctx.nodes_on(level)
+        nodes = _level_nodes(ctx, level)
         if not nodes:
-            out.none()
+            out.none(f"{BODY_L1}." if level < ctx.top_level else "Tidak ada.")
             continue
         out.header(C.ID, C.SASARAN, *[C.budget_header(y) for y in years])
         for node in nodes:
@@ -182,6 +205,10 @@ def ringkasan(ctx: Derivation) -> SheetSpec:
     period = f"{years[0]}–{years[-1]}" if years else "-"
     row = out.add(Cell(f"{who} · periode {period} · Tahun PK {ctx.pk_year or '-'}", "plain"))
     out.merges.append(f"A{row}:G{row}")
+    context = _office_context(ctx)
+    if context:
+        row = out.add(Cell(context, "plain"))
+        out.merges.append(f"A{row}:G{row}")
     _counts(out, ctx)
     _findings(out, findings)
     _coverage(out, ctx, pk_owners)

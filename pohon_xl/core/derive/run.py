@@ -27,12 +27,14 @@ class Derivations:
     complete once the last sheet has been handed out, and None before.
     """
 
-    def __init__(self, plan: Plan, tree: Tree, report: Report) -> None:
+    def __init__(self, plan: Plan, tree: Tree, report: Report,
+                 offices: dict[int, str] | None = None) -> None:
         self.plan, self.tree, self.report = plan, tree, report
+        self.offices = offices or {}  # id(node) -> its office (the consolidation)
         self.findings: list[Finding] | None = None
 
     def __iter__(self) -> Iterator[SheetSpec]:
-        ctx = Derivation(self.plan, self.tree, self.report)
+        ctx = Derivation(self.plan, self.tree, self.report, offices=self.offices)
         if ctx.pk_year is None:
             row = self.plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
             ctx.findings.append(F.NO_PK_YEAR.at(_identitas(self.plan), row, C.KEY_TAHUN_PK, 2))
@@ -41,14 +43,18 @@ class Derivations:
         self.findings = Report(ctx.findings).findings
 
 
-def derive_all(plan: Plan, tree: Tree, report: Report) -> tuple[list[SheetSpec], list[Finding]]:
+def derive_all(plan: Plan, tree: Tree, report: Report, offices: dict[int, str] | None = None
+               ) -> tuple[list[SheetSpec], list[Finding]]:
     """The derived sheets in the order of the file, and the derivation findings (TUR…).
+
+    ``offices`` (id(node) -> its office; the consolidation) makes the Renstra matrices per
+    office, with an office column and a total row.
 
     Nodes with a Galat in ``report`` are left out of every sheet (listed in Ringkasan).
     The findings are returned sorted and without duplicates; Ringkasan counts them together
     with the report's.
     """
-    derivations = Derivations(plan, tree, report)
+    derivations = Derivations(plan, tree, report, offices)
     sheets = {sheet.name: sheet for sheet in derivations}
     assert derivations.findings is not None
     return [sheets[name] for name in DERIVED_SHEETS], derivations.findings
