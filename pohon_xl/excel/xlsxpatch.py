@@ -166,7 +166,8 @@ class _Patcher:
         """Statuses, marks and notes on the input sheets."""
         edits = self.edits
         name = self._actual_name  # edits may spell a sheet in another case
-        replaced = {spec.name.casefold() for spec in [*edits.sheets, *self.rendered]}
+        specs: list[SheetSpec | _Rendered] = [*edits.sheets, *self.rendered]
+        replaced = {spec.name.casefold() for spec in specs}
         columns = {name(sheet): cols for sheet, cols in edits.status_columns.items()}
         statuses: dict[str, list[RowStatus]] = defaultdict(list)
         marks: dict[str, list[CellMark]] = defaultdict(list)
@@ -460,7 +461,9 @@ def _check_grid(label: str, columns: dict[str, tuple[int, int]],
                 f"{label}: sheet {sheet!r} terisi sampai kolom terakhir Excel (XFD); tidak ada "
                 "ruang untuk kolom Status dan Catatan Validasi. Hapus kolom kosong di kanan "
                 "tabel, simpan, lalu jalankan lagi.")
-    for sheet, found in [*statuses.items(), *marks.items()]:
+    cells: list[tuple[str, list[RowStatus] | list[CellMark]]] = [*statuses.items(),
+                                                                   *marks.items()]
+    for sheet, found in cells:
         if any(item.row > MAX_ROW for item in found):
             raise InputError(
                 f"{label}: sheet {sheet!r} berisi baris di luar batas Excel ({MAX_ROW}); "

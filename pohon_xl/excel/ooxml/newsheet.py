@@ -107,7 +107,7 @@ def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Ite
         height = heights.get(number)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
         at = str(number)
-        body = []
+        body: list[str] = []
         append = body.append
         for column, cell in enumerate(cells, 1):
             if cell is None:

@@ -104,13 +104,15 @@ class SheetNotes:
             self.comments = package.xml(self.comments_part, edit=False)
         else:
             self.comments = etree.Element(q("comments"), nsmap={None: MAIN})
-        self.authors = child(self.comments, "authors", create=False)
-        if self.authors is None:
-            self.authors = etree.Element(q("authors"))
-            self.comments.insert(0, self.authors)
-        self.list = self.comments.find(q("commentList"))
-        if self.list is None:
-            self.list = etree.SubElement(self.comments, q("commentList"))
+        authors = child(self.comments, "authors", create=False)
+        if authors is None:
+            authors = etree.Element(q("authors"))
+            self.comments.insert(0, authors)
+        self.authors: etree._Element = authors
+        comment_list = self.comments.find(q("commentList"))
+        if comment_list is None:
+            comment_list = etree.SubElement(self.comments, q("commentList"))
+        self.list: etree._Element = comment_list
         self._load_vml()
 
     def _load_vml(self) -> None:
@@ -265,7 +267,8 @@ class SheetNotes:
             self.rels.add(RT_COMMENTS, self.comments_part)
         elif not comments and self.comments_part:
             self.package.remove(self.comments_part)
-            self.rels.remove(self.comments_rel)
+            if self.comments_rel is not None:  # None only for a part this object added
+                self.rels.remove(self.comments_rel)
         elif comments:
             self.package.touch(self.comments_part)
         shapes = [el for el in self.vml if isinstance(el.tag, str)
@@ -279,8 +282,11 @@ class SheetNotes:
             self.legacy.set(f"{{{REL}}}id", rid)
         elif not shapes and self.vml_part:
             self.package.remove(self.vml_part)
-            self.rels.remove(self.rels.by_id(self.legacy.get(f"{{{REL}}}id")))
-            self.sheet.remove(self.legacy)
+            if self.legacy is not None:  # always: vml_part was found through it
+                rel = self.rels.by_id(self.legacy.get(f"{{{REL}}}id", ""))
+                if rel is not None:
+                    self.rels.remove(rel)
+                self.sheet.remove(self.legacy)
         elif shapes:
             self.package.put_xml(self.vml_part, self.vml)
         return bool(comments)

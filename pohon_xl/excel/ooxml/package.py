@@ -125,7 +125,7 @@ class Package:
         found = self._bytes.get(name)
         if found is None and name in self._packed:
             return self._packed_part(name).inflate()
-        if found is None and name in self._unread:
+        if found is None and name in self._unread and self._archive is not None:
             try:
                 found = self._bytes[name] = self._archive.read(name)
             except _BAD_ZIP as exc:
@@ -376,7 +376,8 @@ def _write_packed(out: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, pack
         if getattr(dest, "_compressor", None) is None:  # not the zipfile we know: plain path
             dest.write(data)
             return
-        dest._compressor = _Packed(packed)
+        # zipfile's private writer, checked above: the stubs only know IO[bytes]
+        dest._compressor = _Packed(packed)  # type: ignore[attr-defined]
         dest.write(data)
 
 
@@ -435,9 +436,10 @@ def _write_deflated(out: zipfile.ZipFile, info: zipfile.ZipInfo, packed: Packed)
         if not all(hasattr(dest, a) for a in ("_compressor", "_crc", "_file_size")):
             dest.write(packed.inflate())  # not the zipfile we know: the plain path
             return
-        dest._compressor = _Packed(packed.data)
+        # zipfile's private writer, checked above: the stubs only know IO[bytes]
+        dest._compressor = _Packed(packed.data)  # type: ignore[attr-defined]
         dest.write(b"")  # the stand-in hands over the deflated bytes
-        dest._crc, dest._file_size = packed.crc, packed.size
+        dest._crc, dest._file_size = packed.crc, packed.size  # type: ignore[attr-defined]
 
 
 class ContentTypes:

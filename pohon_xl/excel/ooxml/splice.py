@@ -159,7 +159,7 @@ class SplicedSheet:
             lambda m: b'%s%d"' % (m.group(1), mapping[int(m.group(2))]), self.body)
         self._rows = None  # positions changed
 
-    def scan(self, lowest: int) -> None:
+    def scan(self, lowest: int) -> list[_Row]:
         """Find every row, and in each the cells from the right down to the first one left
         of column ``lowest`` (the first column written): the part of :meth:`splice` that
         needs no edits. Any ``lowest`` gives the same splice; the right one spares it a
@@ -206,6 +206,7 @@ class SplicedSheet:
         if body[scan:].strip():
             raise Unsupported("something after the rows")
         self._rows, self._scanned_to = rows, lowest
+        return rows
 
     def _right_cells(self, content_start: int, content_end: int, lowest: int
                      ) -> tuple[list[tuple[int, int, int]], int]:
@@ -249,8 +250,7 @@ class SplicedSheet:
         ``header_present``: which of ``columns`` row 1 already had.
         """
         lowest_ours = min(columns)
-        if self._rows is None:
-            self.scan(lowest_ours)
+        rows = self._rows if self._rows is not None else self.scan(lowest_ours)
         scanned_to = self._scanned_to
         body = self.body
         needed = sorted(set(puts) | set(marks))
@@ -273,8 +273,9 @@ class SplicedSheet:
 
         covered = lowest_ours >= scanned_to  # the scan saw every cell of our columns
         for (number, start, tag, content_start, content_end, row_end, right, split, unspanned,
-             odd) in self._rows:
-            row_puts, row_marks = {}, ()
+             odd) in rows:
+            row_puts: dict[int, bytes] = {}
+            row_marks: list[int] | tuple[()] = ()
             if wanted < n_needed:
                 if needed[wanted] < number:
                     chunks.append(body[pos:start])

@@ -51,9 +51,10 @@ class Workbook:
             raise InputError(f"{package.label}: format Strict Open XML tidak didukung; simpan "
                              "ulang sebagai Buku Kerja Excel (.xlsx) biasa.")
         self.rels = package.rels(self.part)
-        self.sheets_el = self.root.find(q("sheets"))
-        if self.sheets_el is None:
+        sheets_el = self.root.find(q("sheets"))
+        if sheets_el is None:
             raise InputError(f"{package.label}: workbook tanpa daftar sheet.")
+        self.sheets_el: etree._Element = sheets_el
 
     def sheets(self) -> list[SheetEntry]:
         entries = []

@@ -7,6 +7,7 @@ right (our columns are usually the last ones) instead of searching the whole she
 from __future__ import annotations
 
 import bisect
+from typing import Literal, overload
 
 from lxml import etree
 
@@ -50,6 +51,14 @@ def insert_in_order(root: etree._Element, element: etree._Element) -> etree._Ele
             return element
     root.append(element)
     return element
+
+
+@overload
+def child(root: etree._Element, tag: str, create: Literal[True]) -> etree._Element: ...
+
+
+@overload
+def child(root: etree._Element, tag: str, create: bool = False) -> etree._Element | None: ...
 
 
 def child(root: etree._Element, tag: str, create: bool = False) -> etree._Element | None:
@@ -117,7 +126,7 @@ class SheetEditor:
         cell = row[-1] if len(row) else None
         while cell is not None:  # from the right: our columns are usually the last ones
             if cell.tag == _C:
-                found = column_of(cell.get("r"))
+                found = column_of(cell.get("r", ""))
                 if found == column:
                     return cell, None
                 if found < column:
@@ -135,11 +144,16 @@ class SheetEditor:
             after.addnext(new)
 
     def cell(self, row_number: int, column: int, create: bool = True) -> etree._Element | None:
-        if not create and row_number not in self._rows:
-            return None
+        if create:
+            return self._cell(row_number, column)
+        row = self._rows.get(row_number)
+        return None if row is None else self._locate(row, column)[0]
+
+    def _cell(self, row_number: int, column: int) -> etree._Element:
+        """The cell, created (with its row) when missing."""
         row = self.row(row_number)
         found, after = self._locate(row, column)
-        if found is not None or not create:
+        if found is not None:
             return found
         new = self._new_cell(row, row_number, column)
         self._place(row, after, new)
@@ -156,11 +170,16 @@ class SheetEditor:
             f"{_escape(clean_text(text))}</t></is></c>" if text else f'<c r="{ref(r, c)}" s="{s}"/>'
             for r, c, text, s in items)
         fragment = etree.fromstring(f'<x xmlns="{MAIN}">{body}</x>', PARSER)
-        last, last_key = None, (0, 0)
+        last: etree._Element | None = None
+        last_key = (0, 0)
+        found: etree._Element | None
+        after: etree._Element | None
         for (row_number, column, _, _), new in zip(items, list(fragment)):
-            if last_key == (row_number, column - 1):  # right after the cell just placed
-                row, found, after = last.getparent(), last.getnext(), last
-                if found is not None and (found.tag != _C or column_of(found.get("r")) != column):
+            if (last is not None and last_key == (row_number, column - 1)  # right after the
+                    and (parent := last.getparent()) is not None):  # cell just placed
+                row, found, after = parent, last.getnext(), last
+                if found is not None and (found.tag != _C
+                                          or column_of(found.get("r", "")) != column):
                     found = None
             else:
                 row = self.row(row_number)
@@ -184,9 +203,10 @@ class SheetEditor:
         if row.get("customFormat") in ("1", "true"):
             style = row.get("s", "")
         else:
-            style = self._column_styles.get(column)
-            if style is None:
-                style = self._column_styles[column] = self._column_style(column)
+            cached = self._column_styles.get(column)
+            if cached is None:
+                cached = self._column_styles[column] = self._column_style(column)
+            style = cached
         if style:
             cell.set("s", style)
         return cell
@@ -204,7 +224,7 @@ class SheetEditor:
 
     def set_text(self, row: int, column: int, text: str, style: int | None) -> None:
         """An inline-string cell: text stays text, even when it starts with '='."""
-        cell = self.cell(row, column)
+        cell = self._cell(row, column)
         self._drop_value(cell)
         if style is not None:
             cell.set("s", str(style))
@@ -222,7 +242,7 @@ class SheetEditor:
         if isinstance(value, str):
             self.set_text(row, column, value, None)
             return
-        cell = self.cell(row, column)
+        cell = self._cell(row, column)
         self._drop_value(cell)
         if value is not None:
             etree.SubElement(cell, q("v")).text = repr(value) if isinstance(value, float) \
@@ -253,7 +273,7 @@ class SheetEditor:
             while cell is not None:  # from the right, stopping left of our columns
                 previous = cell.getprevious()
                 if cell.tag == _C:
-                    column = column_of(cell.get("r"))
+                    column = column_of(cell.get("r", ""))
                     if column < lowest:
                         break
                     if column in columns:
@@ -301,10 +321,10 @@ class SheetEditor:
         cols.insert(position, new)
 
 
-def _number(value: object, attribute: str) -> int:
+def _number(value: str | int, attribute: str) -> int:
     """A whole-number attribute of the sheet; a damaged one is a one-line refusal."""
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
         raise InputError(f"Lembar kerja rusak: atribut {attribute}={value!r} bukan angka; "
                          "minta kiriman ulang atau simpan ulang workbook di Excel.") from None
