@@ -67,7 +67,7 @@ def wrapped_lines(text: str, width: float) -> int:
 
 def _case_factor(text: str) -> float:
     """Capitals are wider than the average letter: a line of mostly capitals holds fewer."""
-    capitals = sum(1 for c in text if c.isupper())
+    capitals = sum(map(str.isupper, text))
     return CAPITALS_FACTOR if 2 * capitals > len(text) else 1.0
 
 

@@ -62,7 +62,8 @@ class _Form:
 
     def __init__(self) -> None:
         self.rows: list[list[Cell | None]] = []
-        self.merges: list[str] = []
+        # An ordered set: a one-row merge made by add may be replaced by a taller one.
+        self.merges: dict[str, None] = {}
         self.heights: dict[int, float] = {}
 
     @property
@@ -76,8 +77,7 @@ class _Form:
         for first, last, cell in parts:
             row[first - 1] = cell
             if last > first:
-                self.merges.append(f"{column_letter(first)}{number}:"
-                                   f"{column_letter(last)}{number}")
+                self.merges[f"{column_letter(first)}{number}:{column_letter(last)}{number}"] = None
                 row[first:last] = [blank(cell.style)] * (last - first)
             if isinstance(cell.value, str) and cell.style not in ("title", "subtitle"):
                 lines = max(lines, wrapped_lines(cell.value, _span(first, last)))
@@ -90,7 +90,7 @@ class _Form:
         """Merge columns first..last over rows top..bottom (one row: merged by add), tall
         enough for ``text``."""
         if bottom > top:
-            self.merges.append(f"{column_letter(first)}{top}:{column_letter(last)}{bottom}")
+            self.merges[f"{column_letter(first)}{top}:{column_letter(last)}{bottom}"] = None
         needed = lines_height(wrapped_lines(text, _span(first, last)))
         have = sum(self.heights.get(r, lines_height(1)) for r in range(top, bottom + 1))
         if needed > have:
@@ -154,10 +154,10 @@ def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None
                      (10, 10, Cell(_target(indicator, year), "text_center")))
         bottom = form.last
         if bottom > top:
-            form.merges.append(f"A{top}:A{bottom}")
+            form.merges[f"A{top}:A{bottom}"] = None
             for left, right in ((2, 3), (4, 6)):  # replace the one-row merges made by add
                 for r in range(top, bottom + 1):
-                    form.merges.remove(f"{column_letter(left)}{r}:{column_letter(right)}{r}")
+                    del form.merges[f"{column_letter(left)}{r}:{column_letter(right)}{r}"]
         form.merge_down(2, 3, top, bottom, above)
         form.merge_down(4, 6, top, bottom, node.sasaran)
     form.add((1, LAST, Cell("B. TAMBAHAN", "subtitle")))
@@ -233,7 +233,7 @@ def skp_form(ctx: Derivation) -> SheetSpec:
         rows=form.rows,
         widths={i: float(w) for i, w in enumerate(WIDTHS, start=1)},
         heights=form.heights,
-        merges=form.merges,
+        merges=list(form.merges),
         protect=True,
         print=fitted(WIDTHS, area=area, row_breaks=breaks),
     )
