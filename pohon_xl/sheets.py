@@ -244,3 +244,8 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def cell_link(sheet: str, row: int, column: int) -> str:
+    """An internal link to a cell (``'Sheet'!C4``), the sheet quoted as a formula quotes it."""
+    return "'" + sheet.replace("'", "''") + f"'!{column_letter(column or 1)}{row or 1}"

@@ -19,7 +19,7 @@ from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Identity, Indicator, Number, Plan, SheetInfo
 from pohon_xl.printing import fit_page
-from pohon_xl.sheets import Cell, PrintSetup, RowStatus, SheetSpec, column_letter
+from pohon_xl.sheets import Cell, PrintSetup, RowStatus, SheetSpec, cell_link, column_letter
 
 from .cross import Batch, is_body, office_code
 
@@ -253,9 +253,7 @@ def laporan_sheet(findings: Sequence[Finding], cons: Consolidation,
         where = cons.locate(f, plans)
         link = ""
         if where is not None:
-            column = column_letter(where.column_index or 1)
-            sheet = where.sheet.replace("'", "''")  # quoted as a formula quotes it
-            link = f"'{sheet}'!{column}{where.row}"
+            link = cell_link(where.sheet, where.row, where.column_index)
         rows.append([
             Cell(f.source or BATCH_SOURCE, "text"),
             Cell(f.code, "link" if link else "text", link=link),

@@ -17,7 +17,7 @@ from pohon_xl.sheets import (
     RowStatus,
     SheetSpec,
     WorkbookEdits,
-    column_letter,
+    cell_link,
 )
 
 LAPORAN_HEADERS = ("Kode", "Tingkat", "Sheet", "Baris", "Kolom", "ID", "Pesan", "Saran")
@@ -92,9 +92,7 @@ def cell_marks(report: Report) -> list[CellMark]:
 
 def _cell_ref(finding: Finding) -> str:
     loc = finding.location
-    column = column_letter(loc.column_index or 1)
-    sheet = loc.sheet.replace("'", "''")
-    return f"'{sheet}'!{column}{loc.row or 1}"
+    return cell_link(loc.sheet, loc.row, loc.column_index)
 
 
 def laporan_sheet(report: Report, present_sheets: set[str]) -> SheetSpec:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pohon_xl.findings import Finding, Report
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node, Number, Plan, Position
-from pohon_xl.sheets import Cell, SheetSpec, column_letter
+from pohon_xl.sheets import Cell, SheetSpec, cell_link
 
 ADDED, REMOVED, MOVED, CHANGED = "Ditambah", "Dihapus", "Dipindah", "Diubah"
 RESOLVED, STILL_OPEN, NEW = "Selesai", "Masih ada", "Baru"
@@ -359,8 +359,4 @@ def _link(plan: Plan, sheet: str, row: int, column: str) -> str:
     info = next((i for i in plan.sheets.values() if i.name == sheet and i.present), None)
     if info is None:
         return ""
-    index = 1
-    if column:
-        index = info.columns.get(column, 0) or 1
-    quoted = sheet.replace("'", "''")
-    return f"'{quoted}'!{column_letter(index)}{row}"
+    return cell_link(sheet, row, info.columns.get(column, 0) if column else 1)
