@@ -8,11 +8,9 @@ reading lives here, once, for all of them.
 from __future__ import annotations
 
 import re
-from math import isfinite
 from operator import itemgetter
 
 from pohon_xl.model import contract as C
-from pohon_xl.model.numbers import parse_number
 from pohon_xl.model.raw import (  # noqa: F401 - RawSheet & co. are imported from here too
     CONTRACT_SHEETS, RawSheet, RawWorkbook, contract_sheet_names, find_sheet,
     is_contract_workbook,
@@ -20,6 +18,8 @@ from pohon_xl.model.raw import (  # noqa: F401 - RawSheet & co. are imported fro
 from pohon_xl.model.plan import (
     Identity, Indicator, Node, Number, Plan, Position, SheetInfo, constructed, trusted,
 )
+from pohon_xl.model.cycle import parse_filled_sheets
+from pohon_xl.model.plan import number_of as _number_of
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
 
@@ -84,12 +84,6 @@ def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
     return info
 
 
-def _number_of(value: object) -> Number:
-    if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
-        return Number(value, float(f"{value:.15g}") if isfinite(value) else None)
-    if isinstance(value, str) and not value.strip():
-        value = None
-    return Number(value, parse_number(value))
 
 
 def nip_text(value: object) -> str:
@@ -289,4 +283,5 @@ def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
             plan.sheets[spec.sheet] = constructed(SheetInfo, name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
+    parse_filled_sheets(raw, plan)
     return plan

@@ -13,7 +13,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from pohon_xl.model.contract import LEVEL_BY_NUMBER, LevelSpec
-from pohon_xl.model.numbers import parse_year
+from math import isfinite
+
+from pohon_xl.model.numbers import parse_number, parse_year
 
 
 class Model(BaseModel):
@@ -123,6 +125,15 @@ class Number:
         return not self.empty and self.value is None
 
 
+def number_of(value: object) -> Number:
+    """A cell as a :class:`Number`: the one reading of a numeric cell for every sheet."""
+    if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
+        return Number(value, float(f"{value:.15g}") if isfinite(value) else None)
+    if isinstance(value, str) and not value.strip():
+        value = None
+    return Number(value, parse_number(value))
+
+
 class Indicator(Model):
     """One indicator row of a node (a node's first row or a continuation row)."""
 
@@ -209,6 +220,45 @@ class SheetInfo(Model):
     unknown_year_headers: list[str] = Field(default_factory=list)
 
 
+class FilledRow(Model):
+    """A row of a sheet people fill after the plan (`Rencana_Aksi`, `Realisasi`: see
+    :mod:`pohon_xl.model.cycle`), keyed by node ID and indicator."""
+
+    row: int  # Excel row
+    id: str = ""
+    indicator: str = ""
+    keterangan: str = ""
+    # Every non-empty cell of the row by its header as typed (people's own columns too), so
+    # that a re-run which rebuilds the sheet never loses a typed cell.
+    cells: dict[str, object] = Field(default_factory=dict)
+
+
+class ActionPlanRow(FilledRow):
+    """A row of `Rencana_Aksi`: how an indicator's year is planned per quarter."""
+
+    accumulation: str = ""  # `Cara Akumulasi` as typed
+    targets: list[Number] = Field(default_factory=list)  # TW I … TW IV
+    budgets: list[Number] = Field(default_factory=list)  # TW I … TW IV (L5)
+
+
+class RealisationRow(FilledRow):
+    """A row of `Realisasi`: what an indicator reached per quarter, and its evidence."""
+
+    realisations: list[Number] = Field(default_factory=list)  # TW I … TW IV
+    budget_realisations: list[Number] = Field(default_factory=list)  # TW I … TW IV (L5)
+    previous_year: Number = Field(default_factory=Number)  # `Realisasi Tahun Lalu`
+    evidence: str = ""  # `Bukti Dukung`
+
+
+class FilledSheet(Model):
+    """What was read of a sheet people fill: its header row as typed and where the
+    contract's headers are."""
+
+    name: str
+    headers: list[str] = Field(default_factory=list)  # row 1 as typed ("" for an empty cell)
+    columns: dict[str, int] = Field(default_factory=dict)  # contract header -> 1-based column
+
+
 class Plan(Model):
     """A whole workbook, read: what the rules check and the derivations turn into sheets."""
 
@@ -218,6 +268,11 @@ class Plan(Model):
     nodes: list[Node] = Field(default_factory=list)
     sheets: dict[str, SheetInfo] = Field(default_factory=dict)
     orphan_rows: list[tuple[str, int]] = Field(default_factory=list)  # continuation w/o node
+    # The sheets people fill after the plan, when present (name -> what was read), and
+    # their rows.
+    filled_sheets: dict[str, FilledSheet] = Field(default_factory=dict)
+    action_plan: list[ActionPlanRow] = Field(default_factory=list)
+    realisation: list[RealisationRow] = Field(default_factory=list)
 
     @property
     def start_year(self) -> int | None:

@@ -45,7 +45,7 @@ def find_sheet(raw: Mapping[str, S], name: str) -> S | None:
     return next((s for key, s in raw.items() if C.normalise_header(key) == wanted), None)
 
 
-CONTRACT_SHEETS = (C.IDENTITAS, C.JABATAN, *(spec.sheet for spec in C.LEVELS))
+CONTRACT_SHEETS = (C.IDENTITAS, C.JABATAN, *(spec.sheet for spec in C.LEVELS), *C.FILLED_SHEETS)
 
 
 def contract_sheet_names(names: list[str]) -> list[str]:
