@@ -134,6 +134,7 @@ PK = "PK"
 MATRIKS = "Matriks_Cascading"
 RINGKASAN = "Ringkasan"
 POHON = "Pohon"  # the tree drawn with cells (an addition to contract version 1)
+EVALUASI_CASCADING = "Evaluasi_Cascading"  # the evaluators' KKE of cascading (an addition)
 # The derived sheets' order and builders: pohon_xl.core.derive.registry.
 
 
