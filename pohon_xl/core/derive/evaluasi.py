@@ -16,10 +16,18 @@ Every question of the tree goes through the tree index (:class:`~pohon_xl.core.l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pohon_xl.core.derive.common import Derivation, blank, fit_heights
+from pohon_xl.core.derive.common import (
+    CAPITALS_FACTOR,
+    CHARS_PER_UNIT,
+    Derivation,
+    blank,
+    fit_heights,
+    lines_height,
+    wrapped_lines,
+)
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import Indicator, Node
 from pohon_xl.printing import fit_page
@@ -46,6 +54,7 @@ Y, T = "Y", "T"
 RENSTRA_LEVELS, RENJA_LEVELS, PK_LEVELS = range(2, 5), range(3, 6), range(1, 6)
 CASCADED_LEVELS = range(2, 6)  # levels that must say how they cascade (Jenis Cascading)
 PARENT_OF_LEVELS = range(1, 5)  # levels whose nodes must be cascaded further down
+CASCADING_TYPES = frozenset(v.casefold() for v in C.CASCADING_VALUES)
 
 CRITERION = (
     "Kriteria LKE AKIP (PermenPANRB 88/2021, komponen Perencanaan Kinerja, sub-komponen "
@@ -129,6 +138,8 @@ class Evaluator:
         plan = ctx.plan
         self.office = bool(plan.identity.text(C.KEY_PERANGKAT_DAERAH))
         self.levels_held = {n.level for n in plan.nodes}
+        self.office_top = self.office and not any(n.level == 1 for n in self.tree.nodes)
+        self.kinds: dict[str, str] = {}  # Jenis Jabatan as typed -> meant (a handful)
         head = office_head(plan.positions, self.tree.positions)
         self.ladder = ({**USUAL_KINDS, **ADMINISTRATOR_HEADED} if head == ADMINISTRATOR
                        else USUAL_KINDS)
@@ -152,7 +163,7 @@ class Evaluator:
         node_reasons = list(self._node_reasons(node))
         included = self.ctx.included(node)
         owner = self.tree.owner(node)
-        kind = kind_of(owner.kind) if owner is not None else ""
+        kind = self.kind(owner.kind) if owner is not None else ""
         kind_fits = self._kind_fits(node, kind) if owner is not None else NOT_APPLICABLE
         renstra_ok = included and node.level in RENSTRA_LEVELS
         for indicator in node.indicators or [Indicator(row=node.row)]:
@@ -168,15 +179,18 @@ class Evaluator:
                           kind or (owner.kind if owner is not None else ""),
                           kind_fits, tuple(sorted(reasons, key=_rule_order)))
 
+    def kind(self, typed: str) -> str:
+        found = self.kinds.get(typed)
+        if found is None:
+            found = self.kinds[typed] = kind_of(typed)
+        return found
+
     def _node_reasons(self, node: Node) -> Iterator[str]:
-        for check in self._checks():
+        for check in (self._galat, self._parent, self._jenis, self._owner, self._level_fit,
+                      self._superior_line, self._budget_reason, self._cascaded):
             reason = check(node)
             if reason:
                 yield reason
-
-    def _checks(self) -> tuple[Callable[[Node], str], ...]:
-        return (self._galat, self._parent, self._jenis, self._owner, self._level_fit,
-                self._superior_line, self._budget_reason, self._cascaded)
 
     def _galat(self, node: Node) -> str:
         if self.ctx.included(node):
@@ -184,8 +198,7 @@ class Evaluator:
         return "K1: node memiliki Galat (lihat Laporan_Validasi), tidak masuk dokumen turunan"
 
     def _is_top(self, node: Node) -> bool:
-        return node.level == 1 or (node.level == 2 and self.office
-                                   and not any(n.level == 1 for n in self.tree.nodes))
+        return node.level == 1 or (node.level == 2 and self.office_top)
 
     def _parent(self, node: Node) -> str:
         if self._is_top(node):
@@ -205,7 +218,7 @@ class Evaluator:
         jenis = node.jenis_cascading.strip()
         if not jenis:
             return "K3: Jenis Cascading kosong"
-        if jenis.casefold() not in {v.casefold() for v in C.CASCADING_VALUES}:
+        if jenis.casefold() not in CASCADING_TYPES:
             return f"K3: Jenis Cascading '{jenis}' tidak dikenal"
         return ""
 
@@ -229,7 +242,7 @@ class Evaluator:
         usual = self.ladder.get(node.level)
         if owner is None or usual is None:
             return ""
-        kind = kind_of(owner.kind)
+        kind = self.kind(owner.kind)
         if not kind:
             return f"K5: Jenis Jabatan '{owner.kind}' pemilik tidak dikenali"
         if kind not in usual:
@@ -310,19 +323,30 @@ def evaluate(ctx: Derivation) -> list[Verdict]:
     return [v for node in cascade_order(ctx) for v in evaluator.verdicts(node)]
 
 
+# Cells many rows share (cells are immutable): the marks, the verdict and its value.
+_CENTRED = {text: Cell(text, "text_center") for text in (YES, NO, NOT_APPLICABLE)}
+_VERDICT = {True: (Cell(Y, "ok"), Cell(1, "number")), False: (Cell(T, "galat"), Cell(0, "number"))}
+# The table's columns whose text may wrap, by 0-based index (the others hold short marks).
+_WRAPPING = tuple(HEADERS.index(h) for h in (C.ID, C.SASARAN, C.INDIKATOR, C.PEMILIK,
+                                             C.JENIS_JABATAN, "Keterangan"))
+
+
 def evaluasi_cascading(ctx: Derivation) -> SheetSpec:
     verdicts = evaluate(ctx)
     rows: list[list[Cell | None]] = [[Cell(h, "header") for h in HEADERS]]
+    lead: dict[int, list[Cell]] = {}  # id(node) -> its cells, shared by its indicators' rows
+    empty = blank()
     for number, v in enumerate(verdicts, start=1):
-        mark = Y if v.right else T
-        rows.append([
-            Cell(number, "number"), Cell(f"L{v.node.level}", "text_center"), Cell(v.node.id),
-            Cell(v.node.sasaran), Cell(v.indicator.name),
-            Cell(v.renstra, "text_center"), Cell(v.renja, "text_center"),
-            Cell(v.pk, "text_center"), Cell(v.node.owner), Cell(v.kind),
-            Cell(v.kind_fits, "text_center"), Cell(mark, "ok" if v.right else "galat"),
-            Cell(1 if v.right else 0, "number"), Cell("; ".join(v.reasons)),
-        ])
+        node = v.node
+        cells = lead.get(id(node))
+        if cells is None:
+            cells = lead[id(node)] = [Cell(f"L{node.level}", "text_center"), Cell(node.id),
+                                      Cell(node.sasaran), Cell(node.owner), Cell(v.kind),
+                                      _CENTRED[v.kind_fits]]
+        level, node_id, sasaran, owner, kind, fits = cells
+        rows.append([Cell(number, "number"), level, node_id, sasaran, Cell(v.indicator.name),
+                     _CENTRED[v.renstra], _CENTRED[v.renja], _CENTRED[v.pk], owner, kind, fits,
+                     *_VERDICT[v.right], Cell("; ".join(v.reasons)) if v.reasons else empty])
     table_end = len(rows)
     merges = _summary(rows, verdicts)
     last = f"{column_letter(len(HEADERS))}{len(rows)}"
@@ -330,6 +354,7 @@ def evaluasi_cascading(ctx: Derivation) -> SheetSpec:
         name=C.EVALUASI_CASCADING,
         rows=rows,
         widths={i: w for i, w in enumerate(WIDTHS, start=1)},
+        heights=_table_heights(rows[1:table_end]),
         merges=merges,
         freeze="A2",
         autofilter=f"A1:{column_letter(len(HEADERS))}{table_end}",
@@ -337,8 +362,25 @@ def evaluasi_cascading(ctx: Derivation) -> SheetSpec:
         print=PrintSetup(title_rows="1:1", area=f"A1:{last}"),
     )
     fit_page(sheet, title_columns=3)
-    fit_heights(sheet)
+    fit_heights(sheet)  # the header and the footer: the table's rows have their heights
     return sheet
+
+
+def _table_heights(body: list[list[Cell | None]]) -> dict[int, float]:
+    """Every table row's height (row 2 on), from its wrapping columns only: what
+    :func:`fit_heights` would give, without visiting the columns of short marks."""
+    columns = [(i, WIDTHS[i], max(int((WIDTHS[i] - 1) * CHARS_PER_UNIT * CAPITALS_FACTOR), 1))
+               for i in _WRAPPING]
+    heights: dict[int, float] = {}
+    for r, row in enumerate(body, start=2):
+        lines = 1
+        for i, width, one_line in columns:
+            cell = row[i]
+            text = cell.value if cell is not None else None
+            if isinstance(text, str) and (len(text) > one_line or "\n" in text):
+                lines = max(lines, wrapped_lines(text, width))
+        heights[r] = lines_height(lines)
+    return heights
 
 
 def _summary(rows: list[list[Cell | None]], verdicts: list[Verdict]) -> list[str]:
@@ -347,13 +389,15 @@ def _summary(rows: list[list[Cell | None]], verdicts: list[Verdict]) -> list[str
     merges: list[str] = []
     label_end = column_letter(LABEL_END)
 
-    def line(label: str, value: Cell | None = None, note: str = "", style: str = "bold") -> None:
-        row: list[Cell | None] = [Cell(label, style), *[blank("plain")] * (LABEL_END - 1)]
-        rows.append([*row, value, Cell(note, "plain") if note else None])
+    def line(label: str, value: Cell, note: str = "") -> None:
+        row: list[Cell | None] = [Cell(label), *[blank()] * (LABEL_END - 1)]
+        rows.append([*row, value, Cell(note)])
         merges.append(f"A{len(rows)}:{label_end}{len(rows)}")
 
     def text(content: str, style: str = "plain", first: str = "") -> None:
-        rows.append([Cell(first, "bold") if first else None, Cell(content, style)])
+        """A line across the sheet; with ``first``, a bordered row of a list (a rule, a band)."""
+        rows.append([Cell(first, "text_center"), Cell(content)] if first else
+                    [None, Cell(content, style)])
         merges.append(f"B{len(rows)}:{column_letter(len(HEADERS))}{len(rows)}")
 
     total = len(verdicts)
