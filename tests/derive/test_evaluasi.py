@@ -7,8 +7,12 @@ import pytest
 
 from pohon_xl.core.derive.evaluasi import BANDS, RULES, Band, criterion
 from pohon_xl.core.derive.run import derive_all
+from pohon_xl.core.run import continue_run, run_workbook
 from pohon_xl.core.validate import validate
+from pohon_xl.excel import examples as E
+from pohon_xl.excel.read import read_raw
 from pohon_xl.model import contract as C
+from pohon_xl.model.parse import parse_workbook
 from pohon_xl.sheets import SheetSpec
 from tests.derive.golden import derive_example
 from tests.derive.helpers import YEARS, jab, make_plan, more, node
@@ -53,7 +57,9 @@ LEVELS: dict[int, list[dict[str, object]]] = {
              targets={2025: 1, 2027: 1, 2028: 1, 2029: 1})],
     6: [_node("L6-01", "L5-01", "STAF-A", targets={2026: 3}),
         _node("L6-02", "L5-01", "STAF-X", targets={2026: 3}),  # K6: STAF-X reports to KASI-B
-        _node("L6-03", "L5-99", "STAF-A", targets={2026: 3})],  # K2 (+K1): unknown parent
+        _node("L6-03", "L5-99", "STAF-A", targets={2026: 3}),  # K2 (+K1): unknown parent
+        # Right: its parent's owner is unknown, which is the parent's fault (K4), not K6.
+        _node("L6-04", "L5-05", "STAF-A", targets={2026: 3})],
 }
 # (ID, indicator) -> the rules a T breaks (none: Y), in the sheet's (cascade) order.
 EXPECTED: list[tuple[str, str, tuple[str, ...]]] = [
@@ -64,6 +70,7 @@ EXPECTED: list[tuple[str, str, tuple[str, ...]]] = [
     ("L6-01", "Persentase capaian L6-01", ()),
     ("L6-02", "Persentase capaian L6-02", ("K6",)),
     ("L5-05", "Persentase capaian L5-05", ("K1", "K4")),
+    ("L6-04", "Persentase capaian L6-04", ()),
     ("L5-06", "Persentase capaian L5-06", ("K1",)),
     ("L5-06", "Jumlah laporan", ("K1", "K7")),
     ("L4-02", "Persentase capaian L4-02", ("K6",)),
@@ -122,11 +129,11 @@ def test_each_indicator_scores_the_planted_verdict(planted):
 def test_the_share_of_y_and_the_lke_answer(planted):
     summary = _summary(planted)
     right = sum(1 for _, _, broken in EXPECTED if not broken)
-    assert (right, len(EXPECTED)) == (7, 18)
-    assert summary["Jumlah indikator kinerja (IK) yang dievaluasi"] == 18
-    assert summary["Jumlah nilai (a): indikator dengan Cascading tepat = Y"] == 7
-    assert summary["Persentase pemenuhan kriteria = a / jumlah IK × 100%"] == round(7 / 18, 4)
-    assert summary["Jawaban kriteria LKE"] == "D"  # 38.9 %: from 25 % up to 50 %
+    assert (right, len(EXPECTED)) == (8, 19)
+    assert summary["Jumlah indikator kinerja (IK) yang dievaluasi"] == 19
+    assert summary["Jumlah nilai (a): indikator dengan Cascading tepat = Y"] == 8
+    assert summary["Persentase pemenuhan kriteria = a / jumlah IK × 100%"] == round(8 / 19, 4)
+    assert summary["Jawaban kriteria LKE"] == "D"  # 42.1 %: from 25 % up to 50 %
 
 
 def test_presence_in_renstra_renja_and_pk(planted):
@@ -203,3 +210,37 @@ def test_bands_are_configurable():
     two = (Band(0.0, "T", 0.0, "tidak"), Band(0.8, "Y", 1.0, "ya"))  # any order
     assert [criterion(s, two).answer for s in (0.79, 0.8)] == ["T", "Y"]  # type: ignore[union-attr]
     assert criterion(None) is None
+
+
+def _plan(path):
+    return parse_workbook(read_raw(path), source=path.name)
+
+
+def _run_sheet(run) -> SheetSpec:
+    return next(s for s in run.sheets() if s.name == C.EVALUASI_CASCADING)
+
+
+def test_an_office_workbook_alone_and_with_the_body_l1_lent():
+    """Alone, the office's L2 are the top (their L1 is in the body's workbook); in the batch
+    they hang under the body's L1, owned by the Wali Kota their head reports to."""
+    office, body = (E.EXAMPLES_DIR / e.filename for e in (E.OFFICE, E.KEMACETAN))
+    alone = _run_sheet(run_workbook(read_raw(office), office.name, derive=True))
+    lent = _run_sheet(continue_run(_plan(office), [], body_l1=_plan(body).nodes_on(1)))
+    for sheet in (alone, lent):
+        rows = _table(sheet)
+        assert rows and all(r["Cascading tepat?"] == "Y" for r in rows)
+        assert [r["Level"] for r in rows][0] == "L2"  # the body's L1 is not the office's row
+
+
+def test_the_common_mistakes_example():
+    path = E.EXAMPLES_DIR / "Pohon_Kinerja_Kesalahan_Umum.xlsx"
+    sheet = _run_sheet(run_workbook(read_raw(path), path.name, derive=True))
+    wrong = {(r[C.ID], tuple(p.split(":")[0] for p in str(r["Keterangan"]).split("; ")))
+             for r in _table(sheet) if r["Cascading tepat?"] == "T"}
+    assert wrong == {("L4-02", ("K3",)), ("L5-03", ("K8",)), ("L4-03", ("K9",)),
+                     ("L6-01", ("K6",)), ("L5-07", ("K1",)), ("L4-07", ("K1", "K4")),
+                     ("L5-09", ("K1",)), ("L5-04", ("K1", "K2"))}
+    summary = _summary(sheet)
+    assert summary["Jumlah nilai (a): indikator dengan Cascading tepat = Y"] == 30
+    assert summary["Jumlah indikator kinerja (IK) yang dievaluasi"] == 41
+    assert summary["Jawaban kriteria LKE"] == "C"  # 73.2 %

@@ -73,7 +73,7 @@ RULES: tuple[tuple[str, str], ...] = (
            "daerah: Kepala Daerah ada di workbook Pemda)."),
     ("K5", "L1–L5: Jenis Jabatan pemilik lazim untuk levelnya (seperti aturan PEM03)."),
     ("K6", "Induk dimiliki pemilik itu sendiri atau atasannya menurut rantai Kode Jabatan "
-           "Atasan."),
+           "Atasan (pemilik induk yang tidak ada di sheet Jabatan: K4 pada induk)."),
     ("K7", "Indikator mempunyai target angka untuk Tahun PK."),
     ("K8", "L5: subkegiatan mempunyai anggaran Tahun PK."),
     ("K9", "L1–L4: node diturunkan ke level di bawahnya (mempunyai node anak), bila workbook "
@@ -254,11 +254,13 @@ class Evaluator:
         if (parent is None or parent.level >= node.level or not parent.owner
                 or self.tree.owner(node) is None):
             return ""  # no parent above (K2), or an owner missing (K4 of the one or the other)
-        if parent.owner == node.owner or parent.owner in self.superiors(node.owner):
+        chain = self.superiors(node.owner)
+        if parent.owner == node.owner or parent.owner in chain:
             return ""
-        chain = " → ".join([node.owner, *self.superiors(node.owner)])
-        return (f"K6: induk '{parent.id}' dimiliki '{parent.owner or '(kosong)'}', bukan "
-                f"atasan pemilik (rantai atasan: {chain})")
+        if parent.owner not in self.tree.positions:
+            return ""  # the parent's owner is unknown: K4 of the parent
+        return (f"K6: induk '{parent.id}' dimiliki '{parent.owner}', bukan atasan pemilik "
+                f"(rantai atasan: {' → '.join([node.owner, *chain])})")
 
     def _target_reason(self, indicator: Indicator) -> str:
         if self.year is None:
