@@ -155,7 +155,7 @@ class Evaluator:
             while position is not None and position.superior and position.superior not in seen:
                 found.append(position.superior)
                 seen.add(position.superior)
-                position = self.tree.positions.get(position.superior)
+                position = self.tree.superior(position)
             self._chains[code] = found
         return found
 
