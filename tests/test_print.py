@@ -192,3 +192,15 @@ def test_one_skp_form_page_per_employee(printed):
         assert len(forms) == len(employees), name
         for text in forms:  # the whole form on its page: the signatures close it
             assert any(t.startswith("Pegawai yang Dinilai,") for t in text), name
+
+
+def test_evaluasi_cascading_pages_repeat_the_header_and_end_with_the_score(printed):
+    for name in ("kemacetan", "pariwisata", "konsolidasi"):
+        pages = [_lines(p) for p in printed[name]]
+        # The header row on top of every page (its wrapped labels take a line or two more).
+        ours = [text for text in pages if any(
+            line.startswith("No Level ID Sasaran Indikator Renstra Renja PK") for line in text[:4])]
+        assert ours, name
+        rest = " ".join(" ".join(text) for text in ours)
+        for needle in ("Persentase pemenuhan kriteria", "Jawaban kriteria LKE", "K1", "K9"):
+            assert needle in rest, (name, needle)

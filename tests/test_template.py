@@ -203,7 +203,8 @@ def test_petunjuk_covers_levels_types_statuses_and_commands(book):
         str(cell.value) for row in book[C.PETUNJUK].iter_rows() for cell in row if cell.value
     )
     for needle in [*(s.sheet for s in C.LEVELS), *C.CASCADING_VALUES, "OK", "Peringatan",
-                   "Galat", "pohon-xl validasi", "pohon-xl turunkan", "PermenPANRB"]:
+                   "Galat", "pohon-xl validasi", "pohon-xl turunkan", "PermenPANRB",
+                   C.EVALUASI_CASCADING, "Cascading tepat?"]:
         assert needle in text, needle
 
 

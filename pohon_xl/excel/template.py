@@ -473,6 +473,13 @@ def _guide_rows(years: range, pk_year: int) -> list[_GuideRow]:
         ("item", (C.KONTRIBUSI, "Penjenjangan kontribusi (cause–effect/contributing): sasaran "
                   "bawahan mempunyai indikator sendiri yang berbeda, yang menjadi penyebab "
                   "tercapainya indikator induk.")),
+        ("section", f"Evaluasi cascading (sheet {C.EVALUASI_CASCADING}, dibuat oleh Turunkan)"),
+        ("para", "Kertas kerja evaluasi (KKE) untuk kriteria cascading LKE AKIP (PermenPANRB "
+         "88/2021): satu baris per indikator — ada di Renstra, Renja dan PK atau tidak, jenis "
+         "jabatan pemilik dan kesesuaiannya dengan level, serta Cascading tepat? (Y/T) menurut "
+         "aturan bernomor K1–K9 dengan alasan setiap T di kolom Keterangan. Di bawah tabel: "
+         "persentase Y dan jawaban kriteria LKE yang ditunjukkannya; rentang jawabannya "
+         "ditetapkan pohon-xl, bukan oleh peraturan."),
         ("section", "Status hasil validasi (kolom Status dan sheet Laporan_Validasi)"),
         ("status", ("OK", "Baris memenuhi semua aturan.")),
         ("status", ("Peringatan", "Ada hal yang perlu ditinjau (mis. rumusan indikator atau "

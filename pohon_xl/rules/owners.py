@@ -118,12 +118,15 @@ class OwnerUnknown(Rule):
 
 
 def _office_head(ctx: Context) -> str:
+    return office_head(ctx.plan.positions, ctx.positions)
+
+
+def office_head(listed: list[Position], positions: Mapping[str, Position]) -> str:
     """The Jenis Jabatan of the office's head: the highest-ranked position at the top of the
     workbook's own chain of superiors (no superior, one outside the workbook, or the Kepala
-    Daerah); '' when there is none."""
-    positions = ctx.positions
+    Daerah); '' when there is none. ``listed``: the Jabatan rows; ``positions``: by code."""
     kinds = []
-    for position in ctx.plan.positions:
+    for position in listed:
         kind = kind_of(position.kind)
         if kind not in RANK or kind == C.KEPALA_DAERAH:
             continue

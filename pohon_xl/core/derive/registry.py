@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pohon_xl.core.derive.common import Derivation
+from pohon_xl.core.derive.evaluasi import evaluasi_cascading
 from pohon_xl.core.derive.matriks import matriks
 from pohon_xl.core.derive.pk import pk
 from pohon_xl.core.derive.pohon import pohon
@@ -41,6 +42,7 @@ REGISTRY: tuple[DerivedSheet, ...] = (
     DerivedSheet(C.SKP_FORMULIR, skp_form, 55),
     DerivedSheet(C.PK, pk, 10),
     DerivedSheet(C.MATRIKS, matriks, 60),
+    DerivedSheet(C.EVALUASI_CASCADING, evaluasi_cascading, 65),
     DerivedSheet(C.RINGKASAN, ringkasan, 70),
 )
 
