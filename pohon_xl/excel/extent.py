@@ -162,8 +162,9 @@ def _parsed_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
                     row, column = _number(element.get("r"), row + 1), 0
                 else:  # done with it: let it and the rows before it go
                     element.clear(keep_tail=False)
-                    while element.getprevious() is not None:
-                        del element.getparent()[0]
+                    parent = element.getparent()
+                    while parent is not None and element.getprevious() is not None:
+                        del parent[0]
                 continue
             if event == "start":
                 continue
