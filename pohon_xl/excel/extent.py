@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from pohon_xl.errors import InputError
-from pohon_xl.excel.limits import DAMAGED, MAX_CELLS, MAX_ROW
+from pohon_xl.excel.limits import DAMAGED, MAX_CELLS, MAX_COLUMN, MAX_ROW
 from pohon_xl.excel.ooxml.cellref import column_index, column_letters
 from pohon_xl.excel.ooxml.package import Package
 from pohon_xl.excel.ooxml.workbook import Workbook
@@ -89,6 +89,8 @@ def claimed_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | Non
                 return None
             letters, digits = found.group(1).decode(), found.group(2).decode()
             claim = int(digits), column_index(letters)
+            if claim[0] > MAX_ROW or claim[1] > MAX_COLUMN:
+                return None  # beyond the grid: what counts is where the cells are
             beyond = re.compile(
                 rb'<c(?! r="[A-Z]{1,3}\d)[\s>/]|<c r="(?:%s)\d|<c r="[A-Z]{1,3}(?:%s)"'
                 % (_above(letters, "[A-Z]", "Z").encode(), _above(digits, r"\d", "9").encode()))

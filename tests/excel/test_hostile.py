@@ -134,6 +134,31 @@ def test_a_far_cell_without_reference_is_placed_and_refused(tmp_path):
     _refused(_l1_with(tmp_path, b'<row r="1048000">' + cells + b"</row>"), "1048000", L1)
 
 
+def test_the_pattern_of_greater_numerals():
+    from pohon_xl.excel.extent import _above
+
+    for value in ("1", "9", "10", "63125", "999", "1048000"):
+        above = re.compile(f"(?:{_above(value, '[0-9]', '9')})$")
+        for number in range(1, 1_100_000, 997):
+            assert bool(above.match(str(number))) == (number > int(value)), (value, number)
+    above = re.compile(f"(?:{_above('XFC', '[A-Z]', 'Z')})$")
+    for letters in ("XFC", "XFB", "XFD", "XGA", "YAA", "ZZ", "AAAA", "A"):
+        assert bool(above.match(letters)) == (
+            (len(letters), letters) > (3, "XFC")), letters
+
+
+def test_a_dimension_that_lies_is_checked_against_the_cells(tmp_path):
+    from pohon_xl.excel.extent import claimed_extent, sheet_extent
+
+    path = _l1_with(tmp_path, FAR)
+    with zipfile.ZipFile(path) as archive:
+        assert claimed_extent(archive, L1_PART) is None  # a cell beyond the dimension
+        assert sheet_extent(archive, L1_PART) == (1048000, limits.MAX_COLUMN - 1)
+    with zipfile.ZipFile(EXAMPLE) as archive:
+        claim = claimed_extent(archive, L1_PART)
+        assert claim is not None and claim == sheet_extent(archive, L1_PART, filled=True)
+
+
 def test_far_empty_styled_cells_cost_nothing_and_are_accepted(tmp_path):
     # LibreOffice writes styled cells without a value far right; calamine keeps no grid
     # for them.
