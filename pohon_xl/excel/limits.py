@@ -2,7 +2,7 @@
 unpacker, checked on the zip's directory alone (nothing is inflated to check them).
 
 One over them is refused in one line (docs/batas.md). Excel's own grid bounds what a sheet
-may address.
+may address; :mod:`pohon_xl.excel.extent` bounds the grid a reader builds of it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ RATIO_FROM = 1 * MIB
 MAX_MEMBERS = 10_000
 
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's grid: row 1048576, column XFD
+# Cells from A1 to the farthest filled cell, summed over the sheets read: calamine holds each
+# sheet as a dense grid (~40 bytes a cell with its Python lists; docs/batas.md).
+MAX_CELLS = 10_000_000
 
 # What reading a damaged zip raises (RuntimeError: an encrypted member; NotImplementedError:
 # an unknown compression method).

@@ -37,7 +37,7 @@ from typing import Any
 
 from pohon_xl.errors import InputError
 from pohon_xl.excel.live_plan import (
-    BookState, LiveRun, Op, _runs, compute, excel_value, plan_writes,
+    BookState, LiveRun, Op, _runs, compute, excel_value, note_rows, plan_writes,
 )
 from pohon_xl.marks import REGISTRY_HEADERS, REGISTRY_SHEET, is_our_note, read_registry
 from pohon_xl.model import contract as C
@@ -199,6 +199,22 @@ def _read_cells(book: Any, run: LiveRun, state: BookState) -> None:
                 state.notes[key] = note.text
             except NotImplementedError:
                 state.notes[key] = None
+
+
+def _read_heights(book: Any, run: LiveRun, state: BookState) -> None:
+    """The heights of the rows whose note wraps, where the engine reads them (desktop; the
+    remote engines cannot: those rows are left to Excel)."""
+    actual = {n.casefold(): n for n in state.sheet_names}
+    for name, row, _ in note_rows(run.edits):
+        sheet = actual.get(name.casefold())
+        if sheet is None:
+            continue
+        try:
+            height = book.sheets[sheet].range((row, 1)).row_height
+        except NotImplementedError:
+            return
+        if isinstance(height, (int, float)):
+            state.row_heights[(sheet, row)] = float(height)
 
 
 def _width_for(book: Any, chars: float) -> float:
@@ -443,6 +459,7 @@ def _press(book: Any, app: Any, derive: bool) -> LiveRun | None:
         _status(app, f"pohon-xl {action}: memeriksa…")
         run = compute(raw, book.name, derive=derive)
         _read_cells(book, run, state)
+        _read_heights(book, run, state)
         ops = plan_writes(run.edits, state)
         _status(app, f"pohon-xl {action}: menulis hasil…")
         _screen(app, False)

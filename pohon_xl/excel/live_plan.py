@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from pohon_xl.core.derive.common import lines_height, wrapped_lines
 from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.marks import (
@@ -35,6 +36,7 @@ __all__ = [
     "Op",
     "compute",
     "excel_value",
+    "note_rows",
     "plan_writes",
 ]
 
@@ -178,6 +180,9 @@ class BookState:
     notes: dict[tuple[str, int, int], str | None] = field(default_factory=dict)  # None: unread
     had_columns: dict[str, tuple[int, int]] = field(default_factory=dict)  # Status, Catatan
     our_notes: set[tuple[str, int, int]] = field(default_factory=set)  # by what they show
+    # (sheet, row) -> its height in points, read where the engine can (desktop) for the rows
+    # of note_rows(): a row is made taller for its note, never lower.
+    row_heights: dict[tuple[str, int], float] = field(default_factory=dict)
 
     def find_sheet(self, name: str) -> str | None:
         wanted = name.casefold()
@@ -333,6 +338,19 @@ def _split_range(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return _split_cell(first), _split_cell(last or first)
 
 
+def note_rows(edits: WorkbookEdits) -> list[tuple[str, int, float]]:
+    """(sheet, row, points) of each row whose ``Catatan Validasi`` wraps onto more lines in
+    a column of :data:`CATATAN_WIDTH`, with the height it needs (the file writer's estimate,
+    :mod:`pohon_xl.excel.ooxml.rowheight`)."""
+    rows = []
+    for status in edits.statuses:
+        if status.row >= 2 and status.notes:
+            lines = wrapped_lines(status.notes, CATATAN_WIDTH)
+            if lines > 1:
+                rows.append((status.sheet, status.row, lines_height(lines)))
+    return rows
+
+
 def _fold(name: str) -> str:
     return name.casefold()
 
@@ -376,6 +394,9 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
     statuses: dict[str, dict[int, RowStatus]] = defaultdict(dict)
     for status in edits.statuses:
         statuses[_fold(status.sheet)][status.row] = status
+    tall: dict[str, dict[int, float]] = defaultdict(dict)
+    for name, row, points in note_rows(edits):
+        tall[_fold(name)][row] = points
     for sheet_name, (status_col, note_col) in edits.status_columns.items():
         sheet = sheet_of(sheet_name)
         rows = statuses.get(_fold(sheet_name), {})
@@ -401,6 +422,12 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
         if (status_col, note_col) != state.had_columns.get(sheet):
             ops.append(Op("width", sheet, 1, status_col, value=STATUS_WIDTH))
             ops.append(Op("width", sheet, 1, note_col, value=CATATAN_WIDTH))
+        # Taller rows for wrapped notes, where the engine told the height: a row of unknown
+        # height is left to Excel (it fits rows whose height nobody set).
+        for row, points in sorted(tall.get(_fold(sheet_name), {}).items()):
+            current = state.row_heights.get((sheet, row))
+            if current is not None and current < points:
+                ops.append(Op("height", sheet, row, 1, 1, 1, points))
 
     # 3. The new marks: our fill, and our note unless the user has one there.
     registry: list[Mark] = []

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from pohon_xl.errors import InputError
+from pohon_xl.excel.extent import check_extent
 from pohon_xl.excel.limits import DAMAGED, check_members
 from pohon_xl.model.raw import (
     RawSheet, RawWorkbook, contract_sheet_names, is_contract_workbook,
@@ -100,6 +101,7 @@ def read_raw(path: str | Path, *, contract_only: bool = False) -> RawWorkbook:
     try:
         book = open_workbook(path)
         names = worksheet_names(book, contract_only)
+        check_extent(path, names)  # before calamine builds a grid of them
         read = {sheet.name: sheet for sheet in read_sheets(book, names)}
     except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError) as exc:
         raise InputError(f"{path.name}: workbook tidak dapat dibaca ({exc}).") from None

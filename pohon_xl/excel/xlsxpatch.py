@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from lxml import etree
+
 from pohon_xl.errors import InputError
 from pohon_xl.excel.ooxml.cellref import ref
 from pohon_xl.excel.ooxml.newsheet import defined_names, render_sheet, sheet_chunks
 from pohon_xl.excel.ooxml.notes import SheetNotes, our_note_cells, taken_blocks
+from pohon_xl.excel.ooxml.rowheight import NoteHeights, RowFit
 from pohon_xl.excel.ooxml.splice import SplicedSheet, TextCells, Unsupported, text_cell
 from pohon_xl.excel.ooxml.package import (
     CT_STYLES, CT_WORKSHEET, RT_COMMENTS, RT_STYLES, Package, Packed, deflate_chunks, parse_xml,
     rels_name,
 )
-from pohon_xl.excel.ooxml.state import LegacyState, load_registry, take_legacy
+from pohon_xl.excel.ooxml.state import LegacyState, load_registry, shared_strings, take_legacy
 from pohon_xl.excel.ooxml.stylebook import MINIMAL_STYLES, StyleBook
 from pohon_xl.excel.ooxml.workbook import SheetEntry, Workbook
 from pohon_xl.excel.ooxml.worksheet import SheetEditor
@@ -160,6 +163,7 @@ class _Patcher:
         self.stale_calc_chain = False
         self._blocks: set[int] | None = None
         self._names: dict[str, str] = {}
+        self._strings: list[str] | None = None
 
     # -- input sheets ---------------------------------------------------------------------
     def input_sheets(self) -> None:
@@ -254,6 +258,9 @@ class _Patcher:
             sheet.restyle({clone: base for clone, (base, _) in self.legacy.clones.items()})
         if columns:
             self._status_columns(sheet, columns, statuses)
+            heights = self._heights(root, columns, statuses)
+            for number in heights.notes:
+                heights.element(number, sheet.row(number))
         grouped = _group(marks)
         records, stale, ours = self._earlier(entry, grouped)
         self._fills = {}
@@ -313,8 +320,10 @@ class _Patcher:
         mark_rows: dict[int, list[int]] = defaultdict(list)
         for row_number, column in [*grouped, *(c for c in stale if c[1] not in columns)]:
             mark_rows[row_number].append(column)
+        heights = self._heights(sheet.root, columns, statuses)
         try:
-            marked = sheet.splice({status_col, note_col}, puts, mark_rows)
+            marked = sheet.splice({status_col, note_col}, puts, mark_rows, heights.notes,
+                                  heights.tag)
         except Unsupported:
             return False
         # The same maxima the tree path reaches: new header cells, the status cells, new
@@ -333,6 +342,18 @@ class _Patcher:
         self._notes_and_records(entry, sheet.root, grouped, records)
         self.package.put_bytes(entry.part, sheet.to_bytes())
         return True
+
+    def _heights(self, root: etree._Element, columns: tuple[int, int],
+                 statuses: list[RowStatus]) -> NoteHeights:
+        """Rows whose note wraps (their columns' widths as this run leaves them)."""
+        fit = RowFit(root, self.styles, self._shared_strings)
+        return NoteHeights(fit, columns, ((s.row, s.notes) for s in statuses if s.notes),
+                           self.styles.named("text"), root.nsmap)
+
+    def _shared_strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = shared_strings(self.package, self.book)
+        return self._strings
 
     def _legacy(self, entry: SheetEntry) -> bool:
         """Whether to put an earlier version's cloned formats back on this sheet first."""

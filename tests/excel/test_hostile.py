@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -103,6 +104,67 @@ def test_a_row_beyond_the_grid_is_refused(tmp_path):
     path = rezip(EXAMPLE, tmp_path / "baris.xlsx", {L1_PART: moved})
     err = _refused(path)
     assert "1048576" in err or "rusak" in err
+
+
+def _l1_with(tmp_path: Path, rows: bytes, name: str = "jauh.xlsx") -> Path:
+    """The example with ``rows`` appended to L1's sheetData (its dimension left as it was)."""
+    with zipfile.ZipFile(EXAMPLE) as archive:
+        sheet = archive.read(L1_PART)
+    assert b"<dimension " in sheet
+    return rezip(EXAMPLE, tmp_path / name, {L1_PART: sheet.replace(b"</sheetData>",
+                                                                   rows + b"</sheetData>")})
+
+
+FAR = b'<row r="1048000"><c r="XFC1048000" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+def test_one_far_cell_is_refused_quickly(tmp_path):
+    # A few KB whose grid from A1 is 17 billion cells: calamine would end the process.
+    path = _l1_with(tmp_path, FAR)
+    assert path.stat().st_size < 64 * 1024
+    start = time.perf_counter()
+    err = _refused(path, "XFC1048000", L1, "Ctrl+End")
+    assert time.perf_counter() - start < 20, "the bound is read from the XML, not a grid"
+    assert f"{limits.MAX_CELLS:,}".replace(",", ".") in err
+
+
+def test_a_far_cell_without_reference_is_placed_and_refused(tmp_path):
+    # Cells without r are placed after the previous one: the parser's path.
+    cells = b"<c><v>1</v></c>" * 20
+    _refused(_l1_with(tmp_path, b'<row r="1048000">' + cells + b"</row>"), "1048000", L1)
+
+
+def test_the_pattern_of_greater_numerals():
+    from pohon_xl.excel.extent import _above
+
+    for value in ("1", "9", "10", "63125", "999", "1048000"):
+        above = re.compile(f"(?:{_above(value, '[0-9]', '9')})$")
+        for number in range(1, 1_100_000, 997):
+            assert bool(above.match(str(number))) == (number > int(value)), (value, number)
+    above = re.compile(f"(?:{_above('XFC', '[A-Z]', 'Z')})$")
+    for letters in ("XFC", "XFB", "XFD", "XGA", "YAA", "ZZ", "AAAA", "A"):
+        assert bool(above.match(letters)) == (
+            (len(letters), letters) > (3, "XFC")), letters
+
+
+def test_a_dimension_that_lies_is_checked_against_the_cells(tmp_path):
+    from pohon_xl.excel.extent import claimed_extent, sheet_extent
+
+    path = _l1_with(tmp_path, FAR)
+    with zipfile.ZipFile(path) as archive:
+        assert claimed_extent(archive, L1_PART) is None  # a cell beyond the dimension
+        assert sheet_extent(archive, L1_PART) == (1048000, limits.MAX_COLUMN - 1)
+    with zipfile.ZipFile(EXAMPLE) as archive:
+        claim = claimed_extent(archive, L1_PART)
+        assert claim is not None and claim == sheet_extent(archive, L1_PART, filled=True)
+
+
+def test_far_empty_styled_cells_cost_nothing_and_are_accepted(tmp_path):
+    # LibreOffice writes styled cells without a value far right; calamine keeps no grid
+    # for them.
+    rows = b"".join(b'<row r="%d"><c r="AMJ%d" s="1"/></row>' % (r, r)
+                    for r in range(20_000, 20_050))
+    _processed(_l1_with(tmp_path, rows))
 
 
 # -- 2. sheet names of every legal form ------------------------------------------------------

@@ -412,3 +412,54 @@ def test_the_file_writer_clears_the_buttons_marks(tmp_path: Path) -> None:
     # The remote engine (as xlwings Lite) cannot read the fill the button covered: it recorded
     # none, so the mark clears to no fill. (Desktop Excel reads and records it.)
     assert fill(fixed) == "" and fixed.comment is None
+
+
+def test_rows_whose_note_wraps_are_made_taller_never_lower() -> None:
+    from pohon_xl.core.derive.common import lines_height, wrapped_lines
+    from pohon_xl.sheets import RowStatus, WorkbookEdits
+
+    note = "[TAU01] Galat (ID Induk): " + "kata panjang " * 20
+    sheet = "L2_Sasaran_PD"
+    edits = WorkbookEdits(status_columns={sheet: (17, 18)}, statuses=[
+        RowStatus(sheet, row, "OK" if row == 4 else "Galat", "" if row == 4 else note)
+        for row in (2, 3, 4, 5)])
+    state = live_plan.BookState(sheet_names=[sheet],
+                                row_heights={(sheet, 2): 15.0, (sheet, 3): 300.0,
+                                             (sheet, 4): 15.0})
+    needed = lines_height(wrapped_lines(note, live_plan.CATATAN_WIDTH))
+    assert needed > 3 * 15
+    assert live_plan.note_rows(edits) == [(sheet, r, needed) for r in (2, 3, 5)]
+    heights = [(op.sheet, op.row, op.nrows, op.value)
+               for op in live_plan.plan_writes(edits, state) if op.kind == "height"]
+    # row 3 is taller already, row 4 has no note, row 5's height is unknown (left to Excel)
+    assert heights == [(sheet, 2, 1, needed)]
+
+
+def test_row_heights_are_read_where_the_engine_can() -> None:
+    class Cell:
+        def __init__(self, height: float | None) -> None:
+            self.height = height
+
+        @property
+        def row_height(self) -> float:
+            if self.height is None:
+                raise NotImplementedError("remote engine")
+            return self.height
+
+    class Sheet:
+        def __init__(self, height: float | None) -> None:
+            self.height = height
+
+        def range(self, where: tuple[int, int]) -> Cell:
+            return Cell(self.height if where[0] == 2 else 15.0)
+
+    from pohon_xl.sheets import RowStatus, WorkbookEdits
+
+    sheet = "L3_Sasaran_Program"
+    run = live_plan.LiveRun(report=None, derive=False, edits=WorkbookEdits(  # type: ignore[arg-type]
+        statuses=[RowStatus(sheet, 2, "Galat", "kata " * 40), RowStatus(sheet, 3, "OK", "")]))
+    for height, expected in ((47.0, {(sheet, 2): 47.0}), (None, {})):
+        state = live_plan.BookState(sheet_names=[sheet])
+        book = type("Book", (), {"sheets": {sheet: Sheet(height)}})()
+        live._read_heights(book, run, state)
+        assert state.row_heights == expected

@@ -19,6 +19,8 @@ in our columns.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
+
 from lxml import etree
 
 from pohon_xl.excel.ooxml.cellref import clean_text, column_index, column_letters, ref
@@ -240,10 +242,13 @@ class SplicedSheet:
         return right, content_start
 
     def splice(self, columns: set[int], puts: dict[int, dict[int, bytes]],
-               marks: dict[int, list[int]]) -> list[tuple[int, int, int, bool]]:
+               marks: dict[int, list[int]], tall: Collection[int] = (),
+               resize: Callable[[int, bytes, bytes], bytes] | None = None
+               ) -> list[tuple[int, int, int, bool]]:
         """Drop every cell of ``columns``, put ``puts[row][column]`` (cell bytes) and make
         sure the cells ``marks[row]`` exist (a new one styled ``row_style(column)`` unless
-        its row has a custom format: then the row's).
+        its row has a custom format: then the row's). The start tag of each row of ``tall``
+        becomes ``resize(row, tag, its cells as read)``.
 
         Returns the marked cells as (row, column, current style, created), in order; their
         bytes are chunks of ``self._chunks`` until :meth:`set_mark_styles`. Sets
@@ -265,7 +270,8 @@ class SplicedSheet:
             nonlocal wanted
             while wanted < n_needed and needed[wanted] < below:
                 number = needed[wanted]
-                chunks.append(b'<row r="%d">' % number)
+                tag = b'<row r="%d">' % number
+                chunks.append(resize(number, tag, b"") if number in tall and resize else tag)
                 self._row_cells(chunks, marked, number, [], puts.get(number, {}),
                                 marks.get(number, ()), set(), None)
                 chunks.append(b"</row>")
@@ -285,6 +291,13 @@ class SplicedSheet:
                     row_puts, row_marks = puts.get(number, {}), marks.get(number, ())
                     wanted += 1
             empty = row_end - content_end == 1  # <row …/>
+            new_tag = None  # a start tag to write instead of the row's own: its height
+            if resize is not None and number in tall:
+                resized = resize(number, tag, body[content_start:content_end])
+                if resized != tag:
+                    new_tag = tag = resized
+                    if unspanned is not None:
+                        unspanned = _SPANS.sub(b"", tag, count=1)
             # The common row: no marks, no cells of the user's right of ours. Ours go after
             # its last cell; the row's own bytes are copied in one slice (``</row>`` starts
             # the next one); ``stale``: its tag without ``spans`` where that hint would
@@ -294,7 +307,7 @@ class SplicedSheet:
                     continue  # nothing of ours in this row
                 if odd:
                     raise Unsupported("attribute quoting")
-                common, stale = True, unspanned
+                common, stale = True, unspanned if unspanned is not None else new_tag
             else:
                 lowest = min(lowest_ours, *row_marks) if row_marks else lowest_ours
                 if lowest < scanned_to:  # the scan stopped short of this row's leftmost column
@@ -324,6 +337,8 @@ class SplicedSheet:
                 common = not kept and not row_marks and not empty
                 stale = unspanned if common and any(
                     column not in present for column in row_puts) else None
+                if common and stale is None:
+                    stale = new_tag
             if common:
                 if stale is not None:
                     chunks += (body[pos:start], stale, body[content_start:split])
