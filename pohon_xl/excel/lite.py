@@ -37,6 +37,7 @@ __all__ = [
     "MAX_COLORS",
     "buka_laporan",
     "group_fills",
+    "group_formats",
     "read_book",
     "turunkan",
     "validasi",
@@ -45,6 +46,7 @@ __all__ = [
 ERROR_SHEET = "PohonXL_Galat"
 MAX_COLORS = 10_000  # cells per Range.set_colors call (xlwings' limit)
 _MAX_GAP = 20  # empty rows a fill block may span before a new block is cheaper
+_REACH = 60  # rows a format rectangle may still grow over without taking a cell (speed)
 
 
 def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
@@ -121,6 +123,94 @@ def group_fills(ops: Sequence[Op]) -> list[Op]:
     return out
 
 
+_FONT_LIKE = frozenset({"bold", "italic", "font_color", "font_size", "wrap", "align",
+                        "number_format"})  # invisible on an empty cell, unlike a fill
+
+
+def _cover(required: set[tuple[int, int]], filled: dict[int, set[int]]
+           ) -> list[tuple[int, int, int, int]]:
+    """Few rectangles (row, col, nrows, ncols) covering every required cell and no other
+    filled one (``filled``: row -> columns); empty cells may be covered. Row by row: a
+    rectangle grows down while its columns meet no forbidden cell; required cells it does not
+    take start new rectangles, one per stretch between forbidden cells."""
+    needed: dict[int, list[int]] = defaultdict(list)
+    for r, c in required:
+        needed[r].append(c)
+
+    def blocked(row: int) -> set[int]:
+        return filled.get(row, set()).difference(needed.get(row, ()))
+
+    rects: list[list[int]] = []  # first row, last row with a required cell, first col, last col
+    growing: list[list[int]] = []
+    previous = 0
+    for r in sorted(needed):
+        between = set().union(*(blocked(g) for g in range(previous + 1, r + 1)))
+        growing = [rect for rect in growing if rect[1] >= r - _REACH
+                   and not any(rect[2] <= c <= rect[3] for c in between)]
+        fresh: list[int] = []
+        for c in sorted(set(needed[r])):
+            rect = next((g for g in growing if g[2] <= c <= g[3]), None)
+            if rect is not None:
+                rect[1] = r
+            else:
+                fresh.append(c)
+        stops = sorted(blocked(r))
+        run: list[int] = []
+        for c in fresh:
+            if run and any(run[-1] < s < c for s in stops):
+                rects.append([r, r, run[0], run[-1]])
+                growing.append(rects[-1])
+                run = []
+            run.append(c)
+        if run:
+            rects.append([r, r, run[0], run[-1]])
+            growing.append(rects[-1])
+        previous = r
+    return [(r0, c0, r1 - r0 + 1, c1 - c0 + 1) for r0, r1, c0, c1 in rects]
+
+
+def group_formats(ops: Sequence[Op]) -> list[Op]:
+    """Fonts, wrapping, alignment and number formats of each sheet pohon-xl writes whole
+    (created or cleared, then its values in one block) as few rectangles: they may span the
+    empty cells between the cells that need a look, never a filled-in cell that must not have
+    it. Placed where the sheet's first such operation was."""
+    content: dict[str, dict[int, set[int]]] = {}  # sheets written whole: row -> filled cols
+    for op in ops:
+        if op.kind == "sheet":
+            content[op.sheet] = {}
+        elif op.kind == "values" and op.sheet in content and (op.row, op.col) == (1, 1):
+            content[op.sheet] = {r + 1: {c + 1 for c, v in enumerate(line) if v is not None}
+                                 for r, line in enumerate(op.value)}
+    looks: dict[tuple[str, str], dict[tuple[int, int], Any]] = defaultdict(dict)
+    rest: list[Op | tuple[str, str]] = []
+    for op in ops:
+        if op.kind not in _FONT_LIKE or op.sheet not in content:
+            rest.append(op)
+            continue
+        key = (op.sheet, op.kind)
+        if key not in looks:
+            rest.append(key)
+        for r in range(op.row, op.row + op.nrows):
+            for c in range(op.col, op.col + op.ncols):
+                looks[key][(r, c)] = op.value
+    out: list[Op] = []
+    for item in rest:
+        if isinstance(item, Op):
+            out.append(item)
+            continue
+        sheet, kind = item
+        cells = looks[item]
+        filled = content[sheet]
+        by_value: dict[Any, set[tuple[int, int]]] = defaultdict(set)
+        for cell, v in cells.items():
+            if cell[1] in filled.get(cell[0], ()):
+                by_value[v].add(cell)
+        for value in sorted(by_value, key=repr):
+            out += [Op(kind, sheet, r, c, nr, nc, value)
+                    for r, c, nr, nc in sorted(_cover(by_value[value], filled))]
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Entry points (decorated with @xw.script in the generated main.py)
 # ---------------------------------------------------------------------------------------------
@@ -171,7 +261,7 @@ def _press(book: Any, derive: bool) -> LiveRun | None:
         if state.active_sheet.casefold() == ERROR_SHEET.casefold():
             state.active_sheet = ""  # the sheet goes away when the run succeeds
         run = compute(raw, book.name, derive=derive)
-        ops = group_fills(plan_writes(run.edits, state))
+        ops = group_formats(group_fills(plan_writes(run.edits, state)))
     except InputError as exc:
         _error_sheet(book, action, str(exc), traceback.format_exc())
         _alert(book, f"{exc}\n\nRincian: sheet {ERROR_SHEET}.", "critical")

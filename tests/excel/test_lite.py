@@ -236,3 +236,68 @@ def test_the_embedded_core_is_what_the_buttons_import_and_nothing_heavy() -> Non
                     top = module.split(".")[0]
                     assert top not in {"openpyxl", "lxml", "python_calamine", "click", "rich",
                                        "xlsxwriter", "yaml", "defusedxml"}, (name, module)
+
+
+def _looks(path: Path, sheets: list[str]) -> dict[tuple[str, str], tuple]:
+    """Every filled-in cell's look, and every cell's fill."""
+    book = openpyxl.load_workbook(path)
+    looks = {}
+    for name in sheets:
+        for row in book[name].iter_rows():
+            for cell in row:
+                fill = live_tests.fill(cell)
+                if cell.value is None:
+                    looks[(name, cell.coordinate)] = ("", "", "", "", "", "", fill)
+                    continue
+                font, align = cell.font, cell.alignment
+                looks[(name, cell.coordinate)] = (
+                    bool(font.b), (font.color.rgb if font.color is not None else "") or "",
+                    font.sz, bool(align.wrap_text), align.horizontal or "",
+                    cell.number_format, fill)
+    return {k: v for k, v in looks.items() if any(v)}
+
+
+def test_grouping_changes_the_look_of_no_cell(tmp_path: Path) -> None:
+    """The plan carried out as it is (one call per rectangle) and grouped as Lite sends it
+    give every filled-in cell the same font, wrapping, alignment and number format, and
+    every cell the same fill."""
+    from pohon_xl.excel import live
+
+    example = REPO / "examples" / "Pohon_Kinerja_Kesalahan_Umum.xlsx"
+    payload = payload_from_xlsx(example)
+    book = xw.Book(json=copy.deepcopy(payload))
+    raw, state = lite.read_book(book)
+    run = live.compute(raw, example.name, derive=True)
+    plan = live.plan_writes(run.edits, state)
+    grouped = lite.group_formats(lite.group_fills(plan))
+    recorded = []
+    for ops in (plan, grouped):
+        book = xw.Book(json=copy.deepcopy(payload))
+        live.apply_ops(book, ops, multi_area=False)
+        recorded.append(book.json()["actions"])
+    assert len(recorded[1]) < 0.9 * len(recorded[0])
+    for name, actions in zip(("plain", "grouped"), recorded):
+        apply_actions(example, tmp_path / f"{name}.xlsx", payload, actions)
+    sheets = openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames
+    assert _looks(tmp_path / "grouped.xlsx", sheets) == _looks(tmp_path / "plain.xlsx", sheets)
+
+
+def test_cover_takes_every_required_cell_and_no_forbidden_one() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(200):
+        cells = {(rng.randint(1, 30), rng.randint(1, 8)) for _ in range(rng.randint(1, 120))}
+        required = {c for c in cells if rng.random() < 0.5}
+        forbidden = cells - required
+        filled: dict[int, set[int]] = {}
+        for r, c in cells:
+            filled.setdefault(r, set()).add(c)
+        rects = lite._cover(required, filled)
+        covered = {(r + i, c + j) for r, c, nr, nc in rects for i in range(nr)
+                   for j in range(nc)}
+        assert required <= covered and not (covered & forbidden)
+    # a column of labels with blank rows between: one rectangle
+    labels = {(r, 1) for r in range(1, 40, 3)}
+    filled = {r: {1, 2} if (r, 1) in labels else {2} for r in range(1, 40)}
+    assert lite._cover(labels, filled) == [(1, 1, 37, 1)]
