@@ -24,13 +24,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from pohon_xl.errors import InputError
-from pohon_xl.excel.live import (
-    TITLE, _READ_SHEETS, _existing_columns, _read_values, apply_ops,
-)
+from pohon_xl.excel import live
+from pohon_xl.excel.live import TITLE, apply_ops
 from pohon_xl.excel.live_plan import BookState, LiveRun, Op, compute, excel_value, plan_writes
-from pohon_xl.marks import REGISTRY_SHEET, read_registry
 from pohon_xl.model import contract as C
-from pohon_xl.model.parse import RawSheet, RawWorkbook
+from pohon_xl.model.parse import RawWorkbook
 
 __all__ = [
     "ERROR_SHEET",
@@ -51,29 +49,13 @@ _REACH = 60  # rows a format rectangle may still grow over without taking a cell
 
 def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
     """The contract's sheets and the marks registry, as values; nothing else is read."""
-    raw: RawWorkbook = {}
-    state = BookState(active_sheet=book.sheets.active.name)
-    for sheet in book.sheets:
-        name = sheet.name
-        state.sheet_names.append(name)
-        if C.normalise_header(name) not in _READ_SHEETS:
-            continue
-        rows = _read_values(sheet)
-        state.used_rows[name] = len(rows)
-        if C.normalise_header(name) == C.normalise_header(REGISTRY_SHEET):
-            state.registry = read_registry(rows)
-            continue
-        raw[name] = RawSheet(name, rows, [])  # merges cannot be read in Lite
-        had = _existing_columns(rows)
-        if had:
-            state.had_columns[name] = had
-    return raw, state
+    return live.read_book(book, values_only=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # Fewer calls: the fills of a sheet as a few colour blocks
 # ---------------------------------------------------------------------------------------------
-def _bands(cells: dict[tuple[int, int], str | None]) -> list[Op]:
+def _bands(sheet: str, cells: dict[tuple[int, int], str | None]) -> list[Op]:
     """Cover the cells with blocks of at most :data:`MAX_COLORS` cells, row band by row band;
     a cell of a block not in ``cells`` keeps its fill (``...``)."""
     rows: dict[int, list[int]] = defaultdict(list)
@@ -89,26 +71,23 @@ def _bands(cells: dict[tuple[int, int], str | None]) -> list[Op]:
                 bands[-1] = (r0, r, n0, n1)
                 continue
         bands.append((r, r, lo, hi))
-    ops = []
-    for r0, r1, c0, c1 in bands:
-        matrix = [[cells.get((r, c), ...) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
-        ops.append(Op("colors", "", r0, c0, r1 - r0 + 1, c1 - c0 + 1, matrix))
-    return ops
+    return [Op("colors", sheet, r0, c0, r1 - r0 + 1, c1 - c0 + 1,
+               [[cells.get((r, c), ...) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)])
+            for r0, r1, c0, c1 in bands]
 
 
 def group_fills(ops: Sequence[Op]) -> list[Op]:
     """The same writes with every ``fill`` of a sheet gathered into colour blocks, placed where
     the sheet's first fill was. Fills only ever follow their sheet's creation or clearing (the
     plan's order), and a later fill of a cell wins, as it did one call at a time."""
-    fills: dict[str, dict[tuple[int, int], str | None]] = defaultdict(dict)
-    first: dict[str, int] = {}
+    fills: dict[str, dict[tuple[int, int], str | None]] = {}
     rest: list[Op | str] = []  # a sheet name marks where its blocks go
     for op in ops:
         if op.kind != "fill":
             rest.append(op)
             continue
-        if op.sheet not in first:
-            first[op.sheet] = len(rest)
+        if op.sheet not in fills:
+            fills[op.sheet] = {}
             rest.append(op.sheet)
         for r in range(op.row, op.row + op.nrows):
             for c in range(op.col, op.col + op.ncols):
@@ -116,8 +95,7 @@ def group_fills(ops: Sequence[Op]) -> list[Op]:
     out: list[Op] = []
     for item in rest:
         if isinstance(item, str):
-            out += [Op(b.kind, item, b.row, b.col, b.nrows, b.ncols, b.value)
-                    for b in _bands(fills[item])]
+            out += _bands(item, fills[item])
         else:
             out.append(item)
     return out

@@ -118,8 +118,11 @@ def _merged_ranges(sheet: Any, nrows: int, ncols: int) -> list[tuple[int, int, i
     return sorted(found)
 
 
-def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
-    """Bulk-read the contract's sheets (and our registry) of a live workbook."""
+def read_book(book: Any, *, values_only: bool = False) -> tuple[RawWorkbook, BookState]:
+    """Bulk-read the contract's sheets (and our registry) of a live workbook.
+
+    ``values_only`` (xlwings Lite, which raises on reading them): no merges and no notes.
+    """
     raw: RawWorkbook = {}
     state = BookState()
     try:
@@ -137,8 +140,10 @@ def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
             state.registry = read_registry(rows)
             continue
         width = max((len(r) for r in rows), default=0)
-        raw[name] = RawSheet(name, rows, _merged_ranges(sheet, len(rows), width))
-        state.our_notes |= _our_notes(sheet)
+        merged = [] if values_only else _merged_ranges(sheet, len(rows), width)
+        raw[name] = RawSheet(name, rows, merged)
+        if not values_only:
+            state.our_notes |= _our_notes(sheet)
         had = _existing_columns(rows)
         if had:
             state.had_columns[name] = had
