@@ -196,6 +196,13 @@ def _alert(book: Any, text: str, mode: str) -> None:
     book.app.alert(text, title=TITLE, buttons="ok", mode=mode)
 
 
+def _notes_supported(book: Any) -> bool:
+    """Notes need ExcelApi 1.18 (Excel 2021 and older lack it); Lite says so per sheet, and
+    an older add-in sends no notes at all (xlwings then refuses to add one)."""
+    return all(sheet.api.get("notes") is not None
+               and sheet.api.get("notes_supported") is not False for sheet in book.sheets)
+
+
 def _drop_error_sheet(book: Any) -> None:
     for sheet in book.sheets:
         if sheet.name.casefold() == ERROR_SHEET.casefold():
@@ -240,6 +247,8 @@ def _press(book: Any, derive: bool) -> LiveRun | None:
             state.active_sheet = ""  # the sheet goes away when the run succeeds
         run = compute(raw, book.name, derive=derive)
         ops = group_formats(group_fills(plan_writes(run.edits, state)))
+        if not _notes_supported(book):  # the message stays in Catatan Validasi
+            ops = [op for op in ops if op.kind not in ("note", "drop_note")]
     except InputError as exc:
         _error_sheet(book, action, str(exc), traceback.format_exc())
         _alert(book, f"{exc}\n\nRincian: sheet {ERROR_SHEET}.", "critical")

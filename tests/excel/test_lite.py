@@ -151,6 +151,27 @@ def test_an_unexpected_error_leaves_the_book_and_a_later_success_removes_the_she
     assert applier.active != lite.ERROR_SHEET
 
 
+def test_without_notes_the_marks_are_fills_and_the_messages_stay_in_the_columns(
+        tmp_path: Path) -> None:
+    """An Excel without ExcelApi 1.18 cannot add notes: the run still completes."""
+    example = REPO / "examples" / "Pohon_Kinerja_Kesalahan_Umum.xlsx"
+    payload = payload_from_xlsx(example)
+    for sheet in payload["sheets"]:
+        sheet["notes_supported"] = False
+    book = xw.Book(json=copy.deepcopy(payload))
+    run = lite.validasi(book)
+    actions = book.json()["actions"]
+
+    assert run is not None and run.report.has_errors
+    assert not {"addNote", "deleteNote"} & {a["func"] for a in actions}
+    apply_actions(example, tmp_path / "lite.xlsx", payload, actions)
+    process(example, tmp_path / "cli.xlsx")
+    got, want = (openpyxl.load_workbook(tmp_path / n) for n in ("lite.xlsx", "cli.xlsx"))
+    for name in want.sheetnames:
+        if name in [spec.sheet for spec in C.LEVELS] or name == C.LAPORAN:
+            assert live_tests.values(got[name]) == live_tests.values(want[name]), name
+
+
 def test_buka_laporan(workbook_factory, tmp_path: Path) -> None:
     example = EXAMPLES[0]
     _, _, applier = press(example, lite.buka_laporan, tmp_path / "belum.xlsx")
