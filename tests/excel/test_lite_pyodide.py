@@ -59,6 +59,15 @@ def _missing() -> str | None:
     return None
 
 
+def _require() -> None:
+    """Skip without node, Pyodide or the wheels; under CI (``POHON_XL_CI=1``) fail instead."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("POHON_XL_CI") == "1":
+            pytest.fail(f"CI: {missing}")
+        pytest.skip(missing)
+
+
 def _offline_prefix() -> list[str]:
     """``unshare -rn``: a network namespace of its own, with nothing but loopback down."""
     probe = shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"],
@@ -71,11 +80,7 @@ def _offline_prefix() -> list[str]:
 
 @pytest.fixture(scope="module")
 def pyodide_run(tmp_path_factory) -> dict:
-    missing = _missing()
-    if missing:
-        if os.environ.get("POHON_XL_CI") == "1":
-            pytest.fail(f"CI: {missing}")
-        pytest.skip(missing)
+    _require()
     work = tmp_path_factory.mktemp("lite")
     (work / "main").mkdir()
     (work / "io").mkdir()
@@ -106,8 +111,7 @@ def test_requirements_resolve_to_the_wheels_used() -> None:
     from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name, parse_wheel_filename
 
-    if _missing():
-        pytest.skip(_missing() or "")
+    _require()
     wheels = [parse_wheel_filename(p.name) for p in (LITE_DIR / "wheels").glob("*.whl")]
     for line in lite_bundle.REQUIREMENTS:
         requirement = Requirement(line)
