@@ -116,6 +116,23 @@ def addin(output: Path) -> None:
     click.echo("Pasang lewat File > Options > Add-ins > Excel Add-ins > Browse (lihat docs/excel.md).")
 
 
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("pohon-xl-lite"), show_default=True,
+              help="Folder untuk main.py dan requirements.txt.")
+def lite(output: Path) -> None:
+    """Tombol Validasi, Turunkan dan Buka Laporan untuk xlwings Lite (tanpa memasang Python)."""
+    from pohon_xl.excel.lite_bundle import write_lite
+
+    try:
+        main, requirements = write_lite(output)
+    except OSError as exc:
+        _fail(f"tidak dapat menulis ke {output}: {exc.strerror or exc}.")
+    click.echo(f"Dibuat: {main} dan {requirements}")
+    click.echo("Di Excel: buka xlwings Lite, tempel isi main.py ke main.py dan isi requirements.txt "
+               "ke tab requirements.txt (lihat docs/excel.md).")
+
+
 def _common_options(func):
     func = click.option("--json", "as_json", is_flag=True, help="Keluaran JSON di stdout.")(func)
     func = click.option("--di-tempat", "in_place", is_flag=True,

@@ -194,7 +194,7 @@ def test_usage_errors_are_indonesian_one_line_exit_2(argv, expected, capsys):
 
 @pytest.mark.parametrize("argv", [["--help"], *(([name, "-h"]) for name in
                                                 ("template", "validasi", "turunkan", "aturan",
-                                                 "batch", "gambar", "makro", "addin"))])
+                                                 "batch", "gambar", "makro", "addin", "lite"))])
 def test_help_pages_are_indonesian(argv, capsys):
     assert main(argv) == 0
     out = capsys.readouterr().out

@@ -118,8 +118,11 @@ def _merged_ranges(sheet: Any, nrows: int, ncols: int) -> list[tuple[int, int, i
     return sorted(found)
 
 
-def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
-    """Bulk-read the contract's sheets (and our registry) of a live workbook."""
+def read_book(book: Any, *, values_only: bool = False) -> tuple[RawWorkbook, BookState]:
+    """Bulk-read the contract's sheets (and our registry) of a live workbook.
+
+    ``values_only`` (xlwings Lite, which raises on reading them): no merges and no notes.
+    """
     raw: RawWorkbook = {}
     state = BookState()
     try:
@@ -137,8 +140,10 @@ def read_book(book: Any) -> tuple[RawWorkbook, BookState]:
             state.registry = read_registry(rows)
             continue
         width = max((len(r) for r in rows), default=0)
-        raw[name] = RawSheet(name, rows, _merged_ranges(sheet, len(rows), width))
-        state.our_notes |= _our_notes(sheet)
+        merged = [] if values_only else _merged_ranges(sheet, len(rows), width)
+        raw[name] = RawSheet(name, rows, merged)
+        if not values_only:
+            state.our_notes |= _our_notes(sheet)
         had = _existing_columns(rows)
         if had:
             state.had_columns[name] = had
@@ -224,13 +229,16 @@ def _width_for(book: Any, chars: float) -> float:
     return chars
 
 
-def _set_colors(sheet: Any, row: int, col: int, colors: list[list[str | None]]) -> None:
-    """Fills of a column block: one call per 10,000 cells (xlwings >= 0.37.5), else one per
-    run of equal colours."""
+def _set_colors(sheet: Any, row: int, col: int, colors: list[list[Any]]) -> None:
+    """Fills of a block (``...`` leaves a cell's fill): one call per 10,000 cells (xlwings >=
+    0.37.5), else, for a column block, one per run of equal colours."""
     if hasattr(sheet.range((row, col)), "set_colors"):
-        for start in range(0, len(colors), 10000):
-            chunk = colors[start:start + 10000]
-            sheet.range((row + start, col), (row + start + len(chunk) - 1, col)).set_colors(chunk)
+        width = len(colors[0])
+        step = max(1, 10000 // width)
+        for start in range(0, len(colors), step):
+            chunk = colors[start:start + step]
+            sheet.range((row + start, col),
+                        (row + start + len(chunk) - 1, col + width - 1)).set_colors(chunk)
         return
     runs = _runs({row + i: (line[0] or "") for i, line in enumerate(colors)})
     for first, count, color in runs:

@@ -99,6 +99,14 @@ class Applier:
         fresh = self.book.create_sheet(name, index)
         fresh.sheet_state = state
 
+    def do_sheetDelete(self, action: dict) -> None:
+        ws = self.ws(action)
+        index = self.order.index(ws.title)
+        self.book.remove(ws)
+        self.order.remove(ws.title)
+        if self.active == ws.title:  # Excel shows the neighbour
+            self.active = self.order[min(index, len(self.order) - 1)]
+
     def do_setSheetVisibility(self, action: dict) -> None:
         self.ws(action).sheet_state = "hidden" if action["args"][0] == "Hidden" else "visible"
 
