@@ -76,8 +76,16 @@ class WorkbookRun:
             self.report = Report(self.report.findings + extra)
 
     def edits(self) -> WorkbookEdits:
-        """What to write on the input sheets, and `Laporan_Validasi` (after :meth:`sheets`)."""
-        return validation_edits(self.plan, self.report)
+        """What to write on the input sheets, and `Laporan_Validasi` (after :meth:`sheets`);
+        with ``derive``, `Rencana_Aksi` and `Realisasi` too (added, or patched when present)."""
+        edits = validation_edits(self.plan, self.report)
+        if self.derive:
+            from pohon_xl.core.filled.edits import filled_edits
+
+            filled = filled_edits(self.plan, self.tree)
+            edits.sheets += filled.sheets
+            edits.values += filled.values
+        return edits
 
     def all_edits(self) -> WorkbookEdits:
         """The edits with every derived sheet in them, in the order of the file (for a writer

@@ -250,6 +250,9 @@ class _Patcher:
         sheet = SheetEditor(root, entry.name)
         for value in values:
             sheet.set_value(value.row, value.column, value.value)
+            cell = sheet.cell(value.row, value.column) if value.style else None
+            if cell is not None:  # a row added to a sheet people fill: its input fill
+                cell.set("s", str(self.styles.named(value.style)))
         if self._legacy(entry):
             sheet.restyle({clone: base for clone, (base, _) in self.legacy.clones.items()})
         if columns:
