@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,7 +25,9 @@ from pohon_xl.marks import (
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawWorkbook
-from pohon_xl.sheets import POHON_STYLES, RowStatus, SheetSpec, WorkbookEdits, group_marks
+from pohon_xl.sheets import (
+    POHON_STYLES, CellValue, RowStatus, SheetSpec, WorkbookEdits, group_marks,
+)
 
 V = TypeVar("V")
 
@@ -252,6 +254,20 @@ def _format_ops(sheet: str, cells_by_style: dict[str, list[tuple[int, int]]]) ->
     return ops
 
 
+def _value_ops(values: Iterable[CellValue], sheet_of: Callable[[str], str]) -> list[Op]:
+    ops: list[Op] = []
+    styled: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for value in values:
+        sheet = sheet_of(value.sheet)
+        ops.append(Op("values", sheet, value.row, value.column,
+                      value=[[excel_value(value.value)]]))
+        if value.style:
+            styled[sheet][value.style].append((value.row, value.column))
+    for sheet, cells_by_style in styled.items():
+        ops += _format_ops(sheet, cells_by_style)
+    return ops
+
+
 def _sheet_ops(spec: SheetSpec, existing: str | None) -> list[Op]:
     name = existing or spec.name
     ops = [Op("sheet", name, value=spec.hidden)]
@@ -401,6 +417,10 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
         if (status_col, note_col) != state.had_columns.get(sheet):
             ops.append(Op("width", sheet, 1, status_col, value=STATUS_WIDTH))
             ops.append(Op("width", sheet, 1, note_col, value=CATATAN_WIDTH))
+
+    # 2b. Cells put into sheets that stay (Rencana_Aksi, Realisasi: refreshed generated cells
+    # and rows appended for new indicators), each with its style when it has one.
+    ops += _value_ops(edits.values, sheet_of)
 
     # 3. The new marks: our fill, and our note unless the user has one there.
     registry: list[Mark] = []

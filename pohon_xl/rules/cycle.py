@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pohon_xl.core.filled.layout import planned
+from pohon_xl.core.filled.layout import carries_budget, planned
 from pohon_xl.findings import Finding, Location, Severity
 from pohon_xl.model import contract as C
 from pohon_xl.model.cycle import (
@@ -165,8 +165,8 @@ class QuarterlyBudgets(FilledRule):
     Tahun PK.
 
     The real pattern: the cash plan per quarter (anggaran kas) copied from the DPA before the
-    budget revision, so it no longer sums to the sub-activity's ceiling in the tree. Only L5
-    rows carry a budget; tolerance Rp1.
+    budget revision, so it no longer sums to the sub-activity's ceiling in the tree. Only the
+    first row of an L5 node carries its budget; tolerance Rp1.
 
     Salah: anggaran 250.000.000, ``Anggaran TW I–IV | 50 jt 50 jt 50 jt 50 jt`` · Benar:
     ``50 jt 75 jt 75 jt 50 jt``.
@@ -181,9 +181,9 @@ class QuarterlyBudgets(FilledRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         year = ctx.pk_year
-        for row, node, _ in self.matched(ctx):
+        for row, node, indicator in self.matched(ctx):
             assert isinstance(row, ActionPlanRow)
-            if year is None or node.level != C.SUBKEGIATAN_LEVEL or not _typed(row.budgets):
+            if year is None or not carries_budget(node, indicator) or not _typed(row.budgets):
                 continue
             got = sum(c.value for c in row.budgets if c.value is not None)
             budget = node.budget(year)
@@ -288,10 +288,10 @@ class BudgetOverspent(FilledRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         year = ctx.pk_year
-        for row, node, _ in self.matched(ctx):
+        for row, node, indicator in self.matched(ctx):
             assert isinstance(row, RealisationRow)
             spent = [c.value for c in row.budget_realisations if c.value is not None]
-            if year is None or node.level != C.SUBKEGIATAN_LEVEL or not spent:
+            if year is None or not carries_budget(node, indicator) or not spent:
                 continue
             budget = node.budget(year)
             if sum(spent) > budget + 1.0:

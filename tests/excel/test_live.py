@@ -412,3 +412,21 @@ def test_the_file_writer_clears_the_buttons_marks(tmp_path: Path) -> None:
     # The remote engine (as xlwings Lite) cannot read the fill the button covered: it recorded
     # none, so the mark clears to no fill. (Desktop Excel reads and records it.)
     assert fill(fixed) == "" and fixed.comment is None
+
+
+def test_turunkan_keeps_what_people_typed_like_the_cli(tmp_path: Path) -> None:
+    """The button patches `Rencana_Aksi` and `Realisasi` as the file writer does: typed
+    cells kept, generated cells refreshed, rows for new indicators appended, stale rows
+    flagged."""
+    from tests.cycle.typed_book import type_into
+
+    first = process(EXAMPLES[0], tmp_path / "pertama.xlsx", derive=True).output
+    assert first is not None
+    typed = type_into(first, tmp_path / "diketik.xlsx")
+    process(typed.path, tmp_path / "cli.xlsx", derive=True)
+    click_and_apply(typed.path, live.turunkan, tmp_path / "live.xlsx")
+    got, want = (openpyxl.load_workbook(tmp_path / name) for name in ("live.xlsx", "cli.xlsx"))
+    for name in C.FILLED_SHEETS:
+        assert values(got[name]) == values(want[name]), name
+    for (sheet, row, column), value in typed.typed.items():
+        assert got[sheet].cell(row, column).value == value

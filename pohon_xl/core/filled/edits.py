@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pohon_xl.core.derive.common import fit_heights
 from pohon_xl.core.filled.layout import (
-    GEN_CENTER, GEN_MONEY, GEN_NUMBER, Column, Expected, columns_of, expected_rows, is_l5,
+    GEN_CENTER, GEN_MONEY, GEN_NUMBER, Column, Expected, columns_of, expected_rows, is_budgeted,
 )
 from pohon_xl.core.link import Tree
 from pohon_xl.model import contract as C
@@ -38,7 +38,7 @@ class FilledEdits:
 
 
 def _style(column: Column, expected: Expected) -> str:
-    if column.l5_only and not is_l5(expected):
+    if column.l5_only and not is_budgeted(expected):
         return "unused"
     if column.generated:
         return _GENERATED_STYLE.get(column.kind, "text")

@@ -34,7 +34,7 @@ class Column:
     header: str
     kind: str
     width: float
-    l5_only: bool = False  # budget columns: blank and greyed on other levels
+    l5_only: bool = False  # budget columns: only on a sub-activity's first row, else grey
 
     @property
     def generated(self) -> bool:
@@ -153,8 +153,8 @@ def expected_rows(plan: Plan, tree: Tree) -> list[Expected]:
     rows = []
     for node, indicator in planned(plan, tree):
         key = indicator_key(node.id, indicator.name)
-        budget = _number(node.indicators[0].budgets.get(year)) if (
-            node.level == C.SUBKEGIATAN_LEVEL and year is not None) else None
+        budget = _number(indicator.budgets.get(year)) if (
+            carries_budget(node, indicator) and year is not None) else None
         typed = accumulation.get(key, "")
         values: dict[str, str | int | float | None] = {
             C.ID: node.id, TINGKAT: f"L{node.level}", C.SASARAN: node.sasaran,
@@ -168,6 +168,11 @@ def expected_rows(plan: Plan, tree: Tree) -> list[Expected]:
     return rows
 
 
-def is_l5(expected: Expected) -> bool:
-    return expected.node.level == C.SUBKEGIATAN_LEVEL
+def carries_budget(node: Node, indicator: Indicator) -> bool:
+    """The budget belongs to a sub-activity (L5), once: on its first indicator's row."""
+    return node.level == C.SUBKEGIATAN_LEVEL and indicator is node.indicators[0]
+
+
+def is_budgeted(expected: Expected) -> bool:
+    return carries_budget(expected.node, expected.indicator)
 
