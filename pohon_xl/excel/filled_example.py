@@ -31,8 +31,8 @@ _TYPED: dict[str, tuple[str, ...]] = {
 }
 
 
-def _typed_cells(entry: Mapping[str, Any]) -> dict[str, object]:
-    cells: dict[str, object] = {}
+def _typed_cells(entry: Mapping[str, Any]) -> dict[str, str | int | float | None]:
+    cells: dict[str, str | int | float | None] = {}
     for key, headers in _TYPED.items():
         if key in entry:
             values = entry[key] if isinstance(entry[key], list) else [entry[key]]
