@@ -83,6 +83,8 @@ class WorkbookRun:
             from pohon_xl.core.filled.edits import filled_edits
 
             filled = filled_edits(self.plan, self.tree)
+            for sheet in filled.sheets:  # a sheet written whole gets no status columns
+                edits.status_columns.pop(sheet.name, None)
             edits.sheets += filled.sheets
             edits.values += filled.values
         return edits

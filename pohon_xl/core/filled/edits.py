@@ -123,6 +123,12 @@ def patch_sheet(info: FilledSheet, read: list[FilledRow], columns: list[Column],
     return values
 
 
+def _emptied(info: FilledSheet) -> bool:
+    """A sheet holding nothing below its first row and no `ID`/`Indikator` header (as
+    `tahun-baru` leaves it): nothing typed to keep, so it is generated again."""
+    return info.last_row <= 1 and C.ID not in info.columns and C.INDIKATOR not in info.columns
+
+
 def filled_edits(plan: Plan, tree: Tree) -> FilledEdits:
     """What `turunkan` writes into `Rencana_Aksi` and `Realisasi`."""
     edits = FilledEdits()
@@ -134,8 +140,8 @@ def filled_edits(plan: Plan, tree: Tree) -> FilledEdits:
     for name in C.FILLED_SHEETS:
         columns = columns_of(name, plan.pk_year)
         info = plan.filled_sheets.get(name)
-        if info is None:
-            edits.sheets.append(new_sheet(name, columns, rows))
+        if info is None or _emptied(info):
+            edits.sheets.append(new_sheet(info.name if info else name, columns, rows))
         else:
             edits.values += patch_sheet(info, read[name], columns, rows)
     return edits
