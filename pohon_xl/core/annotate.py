@@ -82,19 +82,19 @@ def row_statuses(plan: Plan, report: Report) -> list[RowStatus]:
             if findings is None:  # the common row: nothing found
                 append(RowStatus(sheet, row, ok, ""))
                 continue
-            worst = min((f.severity for f in findings), key=lambda s: s.rank)
-            append(RowStatus(sheet, row, _STATUS_OF[worst],
-                             "\n".join(note_line(f) for f in findings)))
+            append(_found(sheet, row, findings))
     for name, rows in _filled_rows(plan):
         for filled in rows:
             findings = by_row.get((name, filled.row))
-            if findings is None:
-                append(RowStatus(name, filled.row, ok, ""))
-                continue
-            worst = min((f.severity for f in findings), key=lambda s: s.rank)
-            append(RowStatus(name, filled.row, _STATUS_OF[worst],
-                             "\n".join(note_line(f) for f in findings)))
+            append(RowStatus(name, filled.row, ok, "") if findings is None
+                   else _found(name, filled.row, findings))
     return statuses
+
+
+def _found(sheet: str, row: int, findings: list[Finding]) -> RowStatus:
+    """A row's status: its worst finding, and every finding's note."""
+    worst = min((f.severity for f in findings), key=lambda s: s.rank)
+    return RowStatus(sheet, row, _STATUS_OF[worst], "\n".join(note_line(f) for f in findings))
 
 
 def _filled_rows(plan: Plan) -> list[tuple[str, list[ActionPlanRow] | list[RealisationRow]]]:

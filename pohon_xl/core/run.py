@@ -51,6 +51,8 @@ class WorkbookRun:
     # derivations start the cascade at those its L2 hang under; never written into its sheets.
     body_l1: Sequence[Node] = ()
     derived: list[str] = field(default_factory=list)  # names of the sheets built so far
+    # Rencana_Aksi / Realisasi -> what the last edits() did to them (derive only).
+    filled: dict[str, str] = field(default_factory=dict)
 
     def sheets(self) -> Iterator[SheetSpec]:
         """The derived sheets in the order they are built (none unless ``derive``); each is
@@ -87,6 +89,7 @@ class WorkbookRun:
                 edits.status_columns.pop(sheet.name, None)
             edits.sheets += filled.sheets
             edits.values += filled.values
+            self.filled = filled.said
         return edits
 
     def all_edits(self) -> WorkbookEdits:

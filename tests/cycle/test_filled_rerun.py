@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from pohon_xl.cli import main
 from pohon_xl.model import contract as C
+from pohon_xl.pipeline import process
 from tests.cycle.typed_book import headers, row_of, type_into
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +33,9 @@ def runs(tmp_path_factory) -> dict[str, object]:
     _turunkan(book.path, second)
     third = folder / "ketiga.xlsx"
     _turunkan(second, third)
+    said = process(book.path, folder / "lagi.xlsx", derive=True).filled
     return {"typed": book.typed, "second": second, "third": third,
-            "old_indicator": book.old_indicator}
+            "old_indicator": book.old_indicator, "said": said}
 
 
 @pytest.mark.parametrize("which", ["second", "third"])
@@ -77,3 +79,12 @@ def test_stale_rows_are_kept_and_flagged(runs):
     report = book[C.LAPORAN]
     codes = [row[0] for row in report.iter_rows(min_row=2, values_only=True)]
     assert codes.count("RAK05") == 6  # L6-02 (two indicators) and the old L4-02, per sheet
+
+
+def test_what_the_run_says_it_did(runs):
+    # three rows added on each sheet: L4-99, L4-02's new indicator, and L6-02's second
+    # indicator, which reads as L6-01's once L6-02's first row is gone; L4-01's sasaran
+    # refreshed on its two rows, and on Realisasi its Cara Akumulasi copied from Rencana_Aksi
+    assert runs["said"] == {
+        C.RENCANA_AKSI: "3 baris ditambahkan, 2 sel salinan pohon diperbarui; isian tetap",
+        C.REALISASI: "3 baris ditambahkan, 3 sel salinan pohon diperbarui; isian tetap"}

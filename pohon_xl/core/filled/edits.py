@@ -35,6 +35,7 @@ class FilledEdits:
 
     sheets: list[SheetSpec] = field(default_factory=list)
     values: list[CellValue] = field(default_factory=list)
+    said: dict[str, str] = field(default_factory=dict)  # sheet -> what happened, in Indonesian
 
 
 def _style(column: Column, expected: Expected) -> str:
@@ -142,6 +143,17 @@ def filled_edits(plan: Plan, tree: Tree) -> FilledEdits:
         info = plan.filled_sheets.get(name)
         if info is None or _emptied(info):
             edits.sheets.append(new_sheet(info.name if info else name, columns, rows))
+            edits.said[name] = f"dibuat, {len(rows)} baris untuk diisi"
         else:
-            edits.values += patch_sheet(info, read[name], columns, rows)
+            values = patch_sheet(info, read[name], columns, rows)
+            edits.values += values
+            edits.said[name] = _said(values, info.last_row)
     return edits
+
+
+def _said(values: list[CellValue], last_row: int) -> str:
+    added = len({value.row for value in values if value.row > last_row})
+    refreshed = sum(value.row <= last_row for value in values)
+    if not values:
+        return "tetap (isian tidak diubah)"
+    return f"{added} baris ditambahkan, {refreshed} sel salinan pohon diperbarui; isian tetap"
