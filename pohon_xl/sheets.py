@@ -8,7 +8,7 @@ touches a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from typing import TypeVar
@@ -230,6 +230,20 @@ class CellValue:
     column: int
     value: str | int | float | None
     style: str = ""  # a named style given to the cell ("": its own format kept)
+    # A cell of a row added below the sheet's data: a writer moves the rows so added down
+    # past the last row holding anything (a formula a reader saw as empty, say), never onto it.
+    append: bool = False
+
+
+def appended_below(values: list[CellValue], last_row: int) -> list[CellValue]:
+    """``values`` with the appended rows moved down, when needed, to start below
+    ``last_row`` (the last row of the sheet that holds anything), keeping their order."""
+    first = min((value.row for value in values if value.append), default=0)
+    shift = last_row + 1 - first if first and last_row >= first else 0
+    if not shift:
+        return values
+    return [replace(value, row=value.row + shift) if value.append else value
+            for value in values]
 
 
 @dataclass

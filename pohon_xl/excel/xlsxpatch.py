@@ -32,7 +32,7 @@ from pohon_xl.findings import Severity
 from pohon_xl.marks import REGISTRY_SHEET, Mark, first_fill, registry_spec, restored_fill
 from pohon_xl.model.contract import CATATAN, STATUS
 from pohon_xl.sheets import (
-    CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, group_marks,
+    CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, appended_below, group_marks,
 )
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
@@ -248,7 +248,7 @@ class _Patcher:
             return
         root = self.package.xml(entry.part)
         sheet = SheetEditor(root, entry.name)
-        for value in values:
+        for value in appended_below(values, sheet.last_filled_row()):
             sheet.set_value(value.row, value.column, value.value)
             cell = sheet.cell(value.row, value.column) if value.style else None
             if cell is not None:  # a row added to a sheet people fill: its input fill

@@ -7,7 +7,7 @@ the year's target and budget come from the level sheets, never from the copy on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pohon_xl.core.filled.layout import carries_budget, planned
@@ -76,9 +76,12 @@ class FilledRule(Rule):
                               info.columns.get(header, 0) if info and header else 0),
             node_id=row.id, level=node.level if node is not None else 0)
 
-    def rows(self, ctx: Context, sheet_key: str | None = None) -> Iterable[FilledRow]:
+    def rows(self, ctx: Context, sheet_key: str | None = None) -> Iterator[FilledRow]:
+        """The sheet's rows that name an indicator (a total row or a note people added
+        below the table is theirs, and not checked)."""
         key = sheet_key or self.sheet_key
-        return ctx.plan.action_plan if key == C.RENCANA_AKSI else ctx.plan.realisation
+        rows = ctx.plan.action_plan if key == C.RENCANA_AKSI else ctx.plan.realisation
+        return (row for row in rows if row.id or row.indicator)
 
     def matched(self, ctx: Context) -> Iterator[tuple[FilledRow, Node, Indicator]]:
         planned_rows = _filled(ctx).planned
@@ -107,7 +110,8 @@ class AccumulationMissing(FilledRule):
     suggestion = "Pilih salah satu: Kumulatif, Nilai Akhir, atau Rata-rata."
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for row in ctx.plan.action_plan:
+        for row in self.rows(ctx):
+            assert isinstance(row, ActionPlanRow)
             if row.accumulation and accumulation_of(row.accumulation) is None:
                 yield self.on_row(ctx, row, CARA_AKUMULASI,
                                   params={"problem": f"'{row.accumulation}' tidak dikenal"})
@@ -257,7 +261,7 @@ class RowNotInTree(FilledRule):
         shared = _filled(ctx)
         for sheet_key in C.FILLED_SHEETS:
             for row in self.rows(ctx, sheet_key):
-                if not (row.id or row.indicator) or row_key(row) in shared.planned:
+                if row_key(row) in shared.planned:
                     continue
                 names = shared.ids.get(C.normalise_header(row.id))
                 now = (f"; indikator {row.id} sekarang: " + "; ".join(names) if names
@@ -350,8 +354,6 @@ class DuplicateRow(FilledRule):
         for sheet_key in C.FILLED_SHEETS:
             first: dict[Key, int] = {}
             for row in self.rows(ctx, sheet_key):
-                if not (row.id or row.indicator):
-                    continue
                 seen = first.setdefault(row_key(row), row.row)
                 if seen != row.row:
                     yield self.on_row(ctx, row, C.INDIKATOR, sheet_key=sheet_key,

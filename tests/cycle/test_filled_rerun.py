@@ -35,7 +35,7 @@ def runs(tmp_path_factory) -> dict[str, object]:
     _turunkan(second, third)
     said = process(book.path, folder / "lagi.xlsx", derive=True).filled
     return {"typed": book.typed, "second": second, "third": third,
-            "old_indicator": book.old_indicator, "said": said}
+            "old_indicator": book.old_indicator, "said": said, "total_row": book.total_row}
 
 
 @pytest.mark.parametrize("which", ["second", "third"])
@@ -60,6 +60,8 @@ def test_new_node_added_and_changed_cells_refreshed(runs):
         assert sheet.cell(row, cols[C.SASARAN]).value == "Sasaran kegiatan yang dirumuskan ulang"
     plan = book[C.RENCANA_AKSI]
     added = row_of(plan, "L4-99")
+    # below people's own total row (a formula without a stored value), never onto it
+    assert added > runs["total_row"]
     assert plan.cell(added, headers(plan)["Target TW I"]).fill.fgColor.rgb.endswith("FFF2CC")
     # a third run adds nothing more
     again = load_workbook(runs["third"])
@@ -88,3 +90,13 @@ def test_what_the_run_says_it_did(runs):
     assert runs["said"] == {
         C.RENCANA_AKSI: "3 baris ditambahkan, 2 sel salinan pohon diperbarui; isian tetap",
         C.REALISASI: "3 baris ditambahkan, 3 sel salinan pohon diperbarui; isian tetap"}
+
+
+def test_appended_rows_move_below_what_the_sheet_holds():
+    from pohon_xl.sheets import CellValue, appended_below
+
+    values = [CellValue("S", 3, 2, "baru"), CellValue("S", 10, 1, "a", append=True),
+              CellValue("S", 11, 1, "b", append=True)]
+    assert appended_below(values, 9) == values  # room already
+    moved = appended_below(values, 12)
+    assert [(v.row, v.value) for v in moved] == [(3, "baru"), (13, "a"), (14, "b")]

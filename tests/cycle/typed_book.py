@@ -19,6 +19,7 @@ class TypedBook:
     path: Path
     typed: dict[tuple[str, int, int], object]  # (sheet, row, column) -> what was typed
     old_indicator: str  # L4-02's indicator before it was renamed
+    total_row: int  # people's own total row below the table of Rencana_Aksi (0: none)
 
 
 def headers(sheet: Worksheet) -> dict[str, int]:
@@ -42,8 +43,9 @@ def _level_row(sheet: Worksheet, node_id: str) -> int:
 
 
 
-def type_into(first: Path, second_in: Path) -> TypedBook:
-    """Type into ``first`` (a `turunkan` result) and change its tree; save as ``second_in``."""
+def type_into(first: Path, second_in: Path, *, total: bool = True) -> TypedBook:
+    """Type into ``first`` (a `turunkan` result) and change its tree; save as ``second_in``.
+    ``total``: add a total row below the table, a formula without a stored value."""
     book = load_workbook(first)
     plan, real = book[C.RENCANA_AKSI], book[C.REALISASI]
     pc, rc = headers(plan), headers(real)
@@ -72,6 +74,11 @@ def type_into(first: Path, second_in: Path) -> TypedBook:
                           ("Realisasi Tahun Lalu", 4)):
         put(real, row_of(real, "L4-01"), rc[header], value)
     put(real, row_of(real, "L6-02"), rc["Realisasi TW I"], 1)
+    # a total row of their own below the table: a formula openpyxl stores without a value,
+    # which a reader of values sees as an empty row
+    total_row = plan.max_row + 1 if total else 0
+    if total:
+        put(plan, total_row, pc["Target TW I"], f"=SUM(I2:I{total_row - 1})")
 
     # The tree changes: a new L4 node, L6-02 removed, L4-02's indicator renamed, L4-01's
     # sasaran reworded.
@@ -89,4 +96,4 @@ def type_into(first: Path, second_in: Path) -> TypedBook:
     l6 = book["L6_RHK_Individu"]
     l6.delete_rows(_level_row(l6, "L6-02"))
     book.save(second_in)
-    return TypedBook(second_in, typed, old_indicator)
+    return TypedBook(second_in, typed, old_indicator, total_row)

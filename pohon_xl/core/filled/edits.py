@@ -120,7 +120,8 @@ def patch_sheet(info: FilledSheet, read: list[FilledRow], columns: list[Column],
             where = at.get(column.header)
             if where is not None:
                 cell = _cell(column, expected)
-                values.append(CellValue(info.name, next_row, where, cell.value, cell.style))
+                values.append(CellValue(info.name, next_row, where, cell.value, cell.style,
+                                        append=True))
     return values
 
 
