@@ -122,6 +122,7 @@ def test_validasi_writes_what_the_cli_writes(example: Path, tmp_path: Path) -> N
     status_writes = [a for a in actions if a["func"] == "setValues" and a["start_row"] == 1
                      and a["column_count"] == 1]
     filled = {node.sheet for node in cli.plan.nodes}
+    filled |= {info.name for info in cli.plan.filled_sheets.values()}  # Rencana_Aksi …
     assert len(status_writes) == 2 * len(filled & set(run.edits.status_columns))
     # the outcome is reported: one message box, in Indonesian, with the counts
     (prompt, title, buttons, mode, _), = applier.alerts
