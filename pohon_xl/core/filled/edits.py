@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pohon_xl.core.derive.common import fit_heights
+from pohon_xl.core.derive.common import blank, fit_heights
 from pohon_xl.core.filled.layout import (
     GEN_CENTER, GEN_MONEY, GEN_NUMBER, Column, Expected, columns_of, expected_rows, is_budgeted,
 )
@@ -38,8 +38,10 @@ class FilledEdits:
     said: dict[str, str] = field(default_factory=dict)  # sheet -> what happened, in Indonesian
 
 
-def _style(column: Column, expected: Expected) -> str:
-    if column.l5_only and not is_budgeted(expected):
+def _style(column: Column, budgeted: bool) -> str:
+    """A cell's style: grey where the column is a sub-activity's budget and the row is not
+    its budget row; else by kind (typed columns carry their input style)."""
+    if column.l5_only and not budgeted:
         return "unused"
     if column.generated:
         return _GENERATED_STYLE.get(column.kind, "text")
@@ -47,16 +49,29 @@ def _style(column: Column, expected: Expected) -> str:
 
 
 def _cell(column: Column, expected: Expected) -> Cell:
-    style = _style(column, expected)
+    style = _style(column, is_budgeted(expected))
     value = expected.values.get(column.header) if column.generated and style != "unused" \
         else None
     return Cell(value, style)
 
 
+def _body_row(layout: list[tuple[str, bool, str, str]], expected: Expected) -> list[Cell | None]:
+    budgeted, values = is_budgeted(expected), expected.values
+    line: list[Cell | None] = []
+    for header, generated, on_budget_row, elsewhere in layout:
+        style = on_budget_row if budgeted else elsewhere
+        line.append(Cell(values.get(header), style) if generated and style != "unused"
+                    else blank(style))  # typed and grey cells: one shared empty cell each
+    return line
+
+
 def new_sheet(name: str, columns: list[Column], rows: list[Expected]) -> SheetSpec:
     """The whole sheet, the first time: a header row, a row per expected indicator."""
     body: list[list[Cell | None]] = [[Cell(c.header, "header") for c in columns]]
-    body += [[_cell(column, expected) for column in columns] for expected in rows]
+    # Per column, once: its header, whether generated, its style on a sub-activity's budget
+    # row and on the other rows (a 10k-row tree makes 400k cells).
+    layout = [(c.header, c.generated, _style(c, True), _style(c, False)) for c in columns]
+    body += [_body_row(layout, expected) for expected in rows]
     widths = {i: column.width for i, column in enumerate(columns, start=1)}
     validations: list[tuple[str, tuple[str, ...]]] = [
         (f"{column_letter(i)}2:{column_letter(i)}{DROPDOWN_ROWS + 1}", ACCUMULATION_VALUES)
@@ -105,7 +120,8 @@ def patch_sheet(info: FilledSheet, read: list[FilledRow], columns: list[Column],
         held.add(key)
         for column in columns:
             where = at.get(column.header)
-            if where is None or not column.generated or _style(column, expected) == "unused":
+            if where is None or not column.generated or \
+                    _style(column, is_budgeted(expected)) == "unused":
                 continue
             typed = info.headers[where - 1]
             wanted = expected.values.get(column.header)
