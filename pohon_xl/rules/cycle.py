@@ -358,3 +358,36 @@ class DuplicateRow(FilledRule):
                 if seen != row.row:
                     yield self.on_row(ctx, row, C.INDIKATOR, sheet_key=sheet_key,
                                       params={"first": seen})
+
+
+@register
+class KeyColumnMissing(FilledRule):
+    """`Rencana_Aksi` or `Realisasi` without its `ID` or `Indikator` column.
+
+    The real pattern: the column deleted or its header retyped ("Kode", "Nama Indikator")
+    when the sheet was tidied up for printing. Rows are matched to the tree by these two
+    columns: without them nothing typed can be checked, and `turunkan` adds no rows (it could
+    not find them again and would add them on every run).
+
+    Salah: header ``Kode | Tingkat | Sasaran | Indikator …`` · Benar: ``ID | Tingkat | …``.
+    """
+
+    code = "RAK09"
+    name = "Kolom kunci tidak ada"
+    severity = Severity.PERINGATAN
+    message = "Sheet {sheet} tidak memiliki kolom {missing}; barisnya tidak dapat dicocokkan."
+    suggestion = ("Kembalikan judul kolom {missing} di baris 1 (atau hapus sheet ini agar "
+                  "Turunkan membuatnya lagi; isiannya hilang).")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for sheet_key in C.FILLED_SHEETS:
+            info = ctx.plan.filled_sheets.get(sheet_key)
+            if info is None or info.last_row <= 1:
+                continue
+            missing = [h for h in (C.ID, C.INDIKATOR) if h not in info.columns]
+            if missing:
+                yield Finding(
+                    code=self.code, severity=self.severity,
+                    message=self.message.format(sheet=info.name, missing=" dan ".join(missing)),
+                    suggestion=self.suggestion.format(missing=" dan ".join(missing)),
+                    location=Location(info.name, 1))

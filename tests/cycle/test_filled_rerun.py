@@ -100,3 +100,19 @@ def test_appended_rows_move_below_what_the_sheet_holds():
     assert appended_below(values, 9) == values  # room already
     moved = appended_below(values, 12)
     assert [(v.row, v.value) for v in moved] == [(3, "baru"), (13, "a"), (14, "b")]
+
+
+def test_a_sheet_without_its_id_column_gets_no_rows(tmp_path):
+    """Rows are found again by ID and indicator: without the ID column a run could not, and
+    would append every row on every run; it appends none and reports RAK09."""
+    shutil.copy(EXAMPLE, tmp_path / "contoh.xlsx")
+    _turunkan(tmp_path / "contoh.xlsx", tmp_path / "pertama.xlsx")
+    book = load_workbook(tmp_path / "pertama.xlsx")
+    book[C.RENCANA_AKSI]["A1"] = "Kode"
+    rows = book[C.RENCANA_AKSI].max_row
+    book.save(tmp_path / "diubah.xlsx")
+    _turunkan(tmp_path / "diubah.xlsx", tmp_path / "kedua.xlsx")
+    again = load_workbook(tmp_path / "kedua.xlsx")
+    assert again[C.RENCANA_AKSI].max_row == rows
+    codes = [row[0] for row in again[C.LAPORAN].iter_rows(min_row=2, values_only=True)]
+    assert codes.count("RAK09") == 1

@@ -109,6 +109,8 @@ def patch_sheet(info: FilledSheet, read: list[FilledRow], columns: list[Column],
     """The cells to write into a sheet that exists: generated cells the tree changed, and
     rows appended for the indicators the sheet does not hold."""
     at = _positions(info, columns)
+    if C.ID not in at or C.INDIKATOR not in at:
+        return []  # rows could not be matched, nor found again next time (RAK09 says so)
     by_key = {expected.key: expected for expected in rows}
     values: list[CellValue] = []
     held: set[tuple[str, str]] = set()
