@@ -27,6 +27,7 @@ _GENERATED_STYLE = {GEN_CENTER: "text_center", GEN_NUMBER: "number", GEN_MONEY: 
 DROPDOWN_ROWS = 1000  # rows below the header offered the Cara Akumulasi dropdown
 TITLE_COLUMNS = 4  # ID … Indikator repeated on every page across
 TAB_COLOR = "BF8F00"  # the sheets people fill: amber, apart from the derived sheets
+STATUS_WIDTH, CATATAN_WIDTH = 12, 60  # as the writers give them (excel.xlsxpatch)
 
 
 @dataclass
@@ -67,12 +68,17 @@ def _body_row(layout: list[tuple[str, bool, str, str]], expected: Expected) -> l
 
 def new_sheet(name: str, columns: list[Column], rows: list[Expected]) -> SheetSpec:
     """The whole sheet, the first time: a header row, a row per expected indicator."""
-    body: list[list[Cell | None]] = [[Cell(c.header, "header") for c in columns]]
+    # Status and Catatan Validasi at the right from the start, as a later run writes them
+    # (every row OK: nothing typed yet), so that a second run changes nothing.
+    header: list[Cell | None] = [Cell(c.header, "header") for c in columns]
+    body = [header + [Cell(C.STATUS, "header"), Cell(C.CATATAN, "header")]]
     # Per column, once: its header, whether generated, its style on a sub-activity's budget
     # row and on the other rows (a 10k-row tree makes 400k cells).
     layout = [(c.header, c.generated, _style(c, True), _style(c, False)) for c in columns]
-    body += [_body_row(layout, expected) for expected in rows]
+    ok, note = Cell(C.STATUS_OK, "ok"), blank("text")
+    body += [[*_body_row(layout, expected), ok, note] for expected in rows]
     widths = {i: column.width for i, column in enumerate(columns, start=1)}
+    widths.update({len(columns) + 1: STATUS_WIDTH, len(columns) + 2: CATATAN_WIDTH})
     validations: list[tuple[str, tuple[str, ...]]] = [
         (f"{column_letter(i)}2:{column_letter(i)}{DROPDOWN_ROWS + 1}", ACCUMULATION_VALUES)
         for i, column in enumerate(columns, start=1)
