@@ -20,6 +20,7 @@ class Outcome:
     report: Report
     output: Path | None = None
     derived: list[str] = field(default_factory=list)  # names of the derived sheets written
+    filled: dict[str, str] = field(default_factory=dict)  # Rencana_Aksi, Realisasi: what was done
 
 
 def default_output(path: Path, action: str) -> Path:
@@ -57,7 +58,7 @@ def process(path: Path, output: Path | None = None, *, in_place: bool = False,
     # once the derivations' findings are known.
     write_workbook(path, target, run.edits, run.sheets(), DERIVED_SHEETS)
     return Outcome(run.plan, run.tree, run.report, target,
-                   [name for name in DERIVED_SHEETS if name in run.derived])
+                   [name for name in DERIVED_SHEETS if name in run.derived], run.filled)
 
 
 def output_path(path: Path, output: Path | None, *, in_place: bool, derive: bool) -> Path:

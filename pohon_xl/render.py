@@ -31,6 +31,7 @@ def report_json(outcome: Outcome) -> dict[str, object]:
             for level, c in sorted(outcome.report.by_level().items())
         },
         "sheet_turunan": list(outcome.derived),
+        "sheet_isian": dict(outcome.filled),
         "temuan": [f.to_dict() for f in outcome.report.findings],
     }
 
@@ -64,6 +65,8 @@ def print_summary(outcome: Outcome, derive: bool = False) -> None:
                       f"(lihat sheet {C.LAPORAN}).")
     if derive and outcome.derived:
         console.print("Sheet turunan: " + ", ".join(outcome.derived))
+    for sheet, said in outcome.filled.items():
+        console.print(f"Sheet isian {sheet}: {said}")
     if outcome.output:
         console.print(f"Hasil ditulis ke: [bold]{outcome.output}[/]")
 

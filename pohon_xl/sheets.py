@@ -8,7 +8,7 @@ touches a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from typing import TypeVar
@@ -54,6 +54,11 @@ STYLE_NAMES = (
     "line_v",  # connector: vertical line on the cell's right edge (medium, dark grey)
     "line_h",  # connector: horizontal line on the cell's bottom edge
     "line_vh",  # connector: right and bottom edges (where a vertical meets the bar)
+    # The sheets people fill (Rencana_Aksi, Realisasi): a light fill marks what is typed.
+    "input",  # as text, input fill
+    "input_number",  # as number, input fill
+    "input_money",  # as money, input fill
+    "unused",  # grey fill, border: a cell that is not filled for this row (budget off L5)
 )
 
 # Level colours of the tree pictures (the `Pohon` sheet and `pohon-xl gambar`):
@@ -170,6 +175,8 @@ class SheetSpec:
     print: PrintSetup = field(default_factory=PrintSetup)
     tab_color: str = ""  # RRGGBB
     hidden: bool = False  # e.g. the marks registry (pohon_xl.marks)
+    # Dropdowns: (cell range, the values offered), e.g. ("H2:H40", ("Kumulatif", ...)).
+    validations: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def values(self) -> list[list[object]]:
         """Cell values only: what golden files and tests compare."""
@@ -222,6 +229,21 @@ class CellValue:
     row: int
     column: int
     value: str | int | float | None
+    style: str = ""  # a named style given to the cell ("": its own format kept)
+    # A cell of a row added below the sheet's data: a writer moves the rows so added down
+    # past the last row holding anything (a formula a reader saw as empty, say), never onto it.
+    append: bool = False
+
+
+def appended_below(values: list[CellValue], last_row: int) -> list[CellValue]:
+    """``values`` with the appended rows moved down, when needed, to start below
+    ``last_row`` (the last row of the sheet that holds anything), keeping their order."""
+    first = min((value.row for value in values if value.append), default=0)
+    shift = last_row + 1 - first if first and last_row >= first else 0
+    if not shift:
+        return values
+    return [replace(value, row=value.row + shift) if value.append else value
+            for value in values]
 
 
 @dataclass

@@ -60,6 +60,13 @@ def test_next_year_keeps_the_tree_and_validates(derived, tmp_path, capsys):
     derived_again = tmp_path / "turunan.xlsx"
     assert main(["turunkan", str(out), "-o", str(derived_again)]) in (0, 1)
     assert _values(derived_again, "PK")[0][0] == "PERJANJIAN KINERJA TAHUN 2027"
+    # Last year's Rencana_Aksi and Realisasi are cleared, and generated for 2027 again.
+    for sheet in ("Rencana_Aksi", "Realisasi"):
+        assert _values(out, sheet)[0][0].startswith("Dikosongkan untuk Tahun PK 2027")
+        again = _values(derived_again, sheet)
+        planned = [i for n in after.plan.nodes if n.level >= 2 for i in n.indicators
+                   if i.targets.get(2027) is not None and not i.targets[2027].empty]
+        assert "Target 2027" in again[0] and len(again) == 1 + len(planned)
 
 
 def test_next_period_shifts_the_years(derived, tmp_path):

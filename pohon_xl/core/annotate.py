@@ -8,7 +8,7 @@ from collections import defaultdict
 from pohon_xl.core.derive.common import fit_heights
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.plan import Plan
+from pohon_xl.model.plan import ActionPlanRow, FilledSheet, Plan, RealisationRow
 from pohon_xl.printing import fit_page
 from pohon_xl.sheets import (
     Cell,
@@ -44,7 +44,23 @@ def status_columns(plan: Plan) -> dict[str, tuple[int, int]]:
         if catatan is None:
             catatan = right + 1
         result[info.name] = (status, catatan)
+    for filled in plan.filled_sheets.values():
+        result[filled.name] = _filled_status_columns(filled)
     return result
+
+
+def _filled_status_columns(info: FilledSheet) -> tuple[int, int]:
+    """`Status` and `Catatan Validasi` of a sheet people fill: where their headers are, else
+    right of everything the sheet holds."""
+    found = {C.normalise_header(h): i for i, h in enumerate(info.headers, start=1) if h}
+    status = found.get(C.normalise_header(C.STATUS))
+    catatan = found.get(C.normalise_header(C.CATATAN))
+    right = info.used_column if status is None or catatan is None else 0
+    if status is None:
+        right = status = max(right, catatan or 0) + 1
+    if catatan is None:
+        catatan = max(right, status) + 1
+    return status, catatan
 
 
 def note_line(finding: Finding) -> str:
@@ -66,10 +82,29 @@ def row_statuses(plan: Plan, report: Report) -> list[RowStatus]:
             if findings is None:  # the common row: nothing found
                 append(RowStatus(sheet, row, ok, ""))
                 continue
-            worst = min((f.severity for f in findings), key=lambda s: s.rank)
-            append(RowStatus(sheet, row, _STATUS_OF[worst],
-                             "\n".join(note_line(f) for f in findings)))
+            append(_found(sheet, row, findings))
+    for name, rows in _filled_rows(plan):
+        for filled in rows:
+            findings = by_row.get((name, filled.row))
+            append(RowStatus(name, filled.row, ok, "") if findings is None
+                   else _found(name, filled.row, findings))
     return statuses
+
+
+def _found(sheet: str, row: int, findings: list[Finding]) -> RowStatus:
+    """A row's status: its worst finding, and every finding's note."""
+    worst = min((f.severity for f in findings), key=lambda s: s.rank)
+    return RowStatus(sheet, row, _STATUS_OF[worst], "\n".join(note_line(f) for f in findings))
+
+
+def _filled_rows(plan: Plan) -> list[tuple[str, list[ActionPlanRow] | list[RealisationRow]]]:
+    """(the sheet's name as typed, its rows read) of each sheet people fill that is present."""
+    found: list[tuple[str, list[ActionPlanRow] | list[RealisationRow]]] = []
+    for key, rows in ((C.RENCANA_AKSI, plan.action_plan), (C.REALISASI, plan.realisation)):
+        info = plan.filled_sheets.get(key)
+        if info is not None:
+            found.append((info.name, rows))
+    return found
 
 
 def cell_marks(report: Report) -> list[CellMark]:
@@ -129,6 +164,7 @@ def laporan_sheet(report: Report, present_sheets: set[str]) -> SheetSpec:
 
 def validation_edits(plan: Plan, report: Report) -> WorkbookEdits:
     present = {info.name for info in plan.sheets.values() if info.present}
+    present |= {info.name for info in plan.filled_sheets.values()}
     return WorkbookEdits(
         status_columns=status_columns(plan),
         statuses=row_statuses(plan, report),

@@ -102,9 +102,13 @@ def _cleared_sheets(plan: Plan, present: list[str], edits: WorkbookEdits, year: 
     from pohon_xl.core.compare import PERUBAHAN
     from pohon_xl.core.derive.registry import DERIVED_SHEETS
 
-    written = {name.casefold() for name in (C.LAPORAN, PERUBAHAN, *DERIVED_SHEETS)}
+    # Rencana_Aksi and Realisasi plan and measure one year: the new year's are generated
+    # afresh by Turunkan (last year's stay in last year's file).
+    written = {name.casefold() for name in (C.LAPORAN, PERUBAHAN, *DERIVED_SHEETS,
+                                            *C.FILLED_SHEETS)}
     for name in present:
         if name.casefold() in written:
+            edits.status_columns.pop(name, None)
             edits.sheets.append(SheetSpec(name, rows=[[Cell(
                 f"Dikosongkan untuk Tahun PK {year}: klik Validasi lalu Turunkan (atau "
                 "jalankan pohon-xl turunkan) untuk mengisinya lagi.", "plain")]],

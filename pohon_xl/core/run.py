@@ -51,6 +51,8 @@ class WorkbookRun:
     # derivations start the cascade at those its L2 hang under; never written into its sheets.
     body_l1: Sequence[Node] = ()
     derived: list[str] = field(default_factory=list)  # names of the sheets built so far
+    # Rencana_Aksi / Realisasi -> what the last edits() did to them (derive only).
+    filled: dict[str, str] = field(default_factory=dict)
 
     def sheets(self) -> Iterator[SheetSpec]:
         """The derived sheets in the order they are built (none unless ``derive``); each is
@@ -76,8 +78,19 @@ class WorkbookRun:
             self.report = Report(self.report.findings + extra)
 
     def edits(self) -> WorkbookEdits:
-        """What to write on the input sheets, and `Laporan_Validasi` (after :meth:`sheets`)."""
-        return validation_edits(self.plan, self.report)
+        """What to write on the input sheets, and `Laporan_Validasi` (after :meth:`sheets`);
+        with ``derive``, `Rencana_Aksi` and `Realisasi` too (added, or patched when present)."""
+        edits = validation_edits(self.plan, self.report)
+        if self.derive:
+            from pohon_xl.core.filled.edits import filled_edits
+
+            filled = filled_edits(self.plan, self.tree)
+            for sheet in filled.sheets:  # a sheet written whole gets no status columns
+                edits.status_columns.pop(sheet.name, None)
+            edits.sheets += filled.sheets
+            edits.values += filled.values
+            self.filled = filled.said
+        return edits
 
     def all_edits(self) -> WorkbookEdits:
         """The edits with every derived sheet in them, in the order of the file (for a writer

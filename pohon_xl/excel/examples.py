@@ -61,6 +61,7 @@ __all__ = [
     "MISTAKES",
     "OFFICE",
     "PARIWISATA",
+    "REALISATION",
     "Example",
     "Indicator",
     "Mistake",
@@ -137,6 +138,8 @@ class Example:
     positions: tuple[Position, ...]
     levels: Mapping[int, tuple[Node, ...]]  # level number -> nodes, in sheet order
     mistakes: tuple[Mistake, ...] = ()
+    # The sheets people fill after the plan, as typed (pohon_xl.excel.filled_example).
+    filled: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
     start_year: int = 2025
     end_year: int = 2029
     pk_year: int = 2026
@@ -235,7 +238,8 @@ def load_example(name: str) -> Example:
     mistakes = tuple(Mistake(**entry) for entry in data.get("mistakes", ()))
     for mistake in mistakes:
         levels = _with_mistake(levels, mistake)
-    return Example(data["filename"], data["identity"], positions, levels, mistakes)
+    filled = {name: tuple(rows) for name, rows in (data.get("filled") or {}).items()}
+    return Example(data["filename"], data["identity"], positions, levels, mistakes, filled)
 
 
 # ============================================================================================
@@ -324,9 +328,13 @@ def write_examples(directory: str | Path = EXAMPLES_DIR) -> list[Path]:
     paths written, :data:`EXAMPLES` first."""
     from pohon_xl.excel.inbox_example import write_inbox  # it builds on this module
 
+    from pohon_xl.excel.filled_example import write_filled
+
     directory = Path(directory)
     books = [save_workbook(build_example(ex), directory / ex.filename)
              for ex in (*EXAMPLES, OFFICE, MISTAKES)]
+    books.append(write_filled(save_workbook(build_example(REALISATION),
+                                            directory / REALISATION.filename), REALISATION))
     return books + write_inbox(directory)
 
 
@@ -359,6 +367,7 @@ PARIWISATA = load_example("pariwisata")
 EXAMPLES: tuple[Example, ...] = (KEMACETAN, PARIWISATA)  # whole trees, without a finding
 OFFICE = load_example("opd_dishub")  # an office's workbook: L2–L6 under the L1 of KEMACETAN
 MISTAKES = load_example("kesalahan_umum")  # OFFICE with twelve typical mistakes
+REALISATION = load_example("opd_dishub_realisasi")  # OFFICE in its year: action plan, realisation
 
 
 if __name__ == "__main__":

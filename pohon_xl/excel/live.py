@@ -41,7 +41,7 @@ from pohon_xl.excel.live_plan import (
 )
 from pohon_xl.marks import REGISTRY_HEADERS, REGISTRY_SHEET, is_our_note, read_registry
 from pohon_xl.model import contract as C
-from pohon_xl.model.parse import RawSheet, RawWorkbook
+from pohon_xl.model.parse import CONTRACT_SHEETS, RawSheet, RawWorkbook
 from pohon_xl.sheets import column_letter
 
 __all__ = [
@@ -65,8 +65,9 @@ __all__ = [
 ]
 
 TITLE = "Pohon Kinerja"
-_READ_SHEETS = {C.normalise_header(name) for name in
-                (C.IDENTITAS, C.JABATAN, REGISTRY_SHEET, *(s.sheet for s in C.LEVELS))}
+# The contract's sheets (the sheets people fill too: a run patches them, never rebuilds them)
+# and the registry of marks.
+_READ_SHEETS = {C.normalise_header(name) for name in (*CONTRACT_SHEETS, REGISTRY_SHEET)}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -26,7 +26,9 @@ from pohon_xl.marks import (
 )
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawWorkbook
-from pohon_xl.sheets import POHON_STYLES, RowStatus, SheetSpec, WorkbookEdits, group_marks
+from pohon_xl.sheets import (
+    POHON_STYLES, CellValue, RowStatus, SheetSpec, WorkbookEdits, appended_below, group_marks,
+)
 
 V = TypeVar("V")
 
@@ -257,6 +259,25 @@ def _format_ops(sheet: str, cells_by_style: dict[str, list[tuple[int, int]]]) ->
     return ops
 
 
+def _value_ops(values: Iterable[CellValue], sheet_of: Callable[[str], str],
+               used_rows: Mapping[str, int]) -> list[Op]:
+    """A write per cell put (few: refreshed and appended cells), rows appended below the
+    sheet's used range, and the formats of those given a style."""
+    by_sheet: dict[str, list[CellValue]] = defaultdict(list)
+    for value in values:
+        by_sheet[sheet_of(value.sheet)].append(value)
+    ops: list[Op] = []
+    for sheet, found in by_sheet.items():
+        styled: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for value in appended_below(found, used_rows.get(sheet, 0)):
+            ops.append(Op("values", sheet, value.row, value.column,
+                          value=[[excel_value(value.value)]]))
+            if value.style:
+                styled[value.style].append((value.row, value.column))
+        ops += _format_ops(sheet, styled)
+    return ops
+
+
 def _sheet_ops(spec: SheetSpec, existing: str | None) -> list[Op]:
     name = existing or spec.name
     ops = [Op("sheet", name, value=spec.hidden)]
@@ -428,6 +449,10 @@ def plan_writes(edits: WorkbookEdits, state: BookState) -> list[Op]:
             current = state.row_heights.get((sheet, row))
             if current is not None and current < points:
                 ops.append(Op("height", sheet, row, 1, 1, 1, points))
+
+    # 2b. Cells put into sheets that stay (Rencana_Aksi, Realisasi: refreshed generated cells
+    # and rows appended for new indicators), each with its style when it has one.
+    ops += _value_ops(edits.values, sheet_of, state.used_rows)
 
     # 3. The new marks: our fill, and our note unless the user has one there.
     registry: list[Mark] = []

@@ -16,6 +16,8 @@ PERINGATAN_FILL = "FFEB9C"
 OK_FILL = "C6EFCE"
 INFO_FILL = "DDEBF7"
 HEADER_FILL = "D9E1F2"
+INPUT_FILL = "FFF2CC"  # a cell people type into (Rencana_Aksi, Realisasi)
+UNUSED_FILL = "D9D9D9"
 LINK_COLOR = "0563C1"
 
 MONEY_FORMAT = '"Rp "#,##0'
@@ -71,6 +73,10 @@ LOOKS: dict[str, Look] = {
     "peringatan": replace(_TEXT, fill=PERINGATAN_FILL),
     "info": replace(_TEXT, fill=INFO_FILL),
     "ok": replace(_TEXT, fill=OK_FILL),
+    "input": replace(_TEXT, fill=INPUT_FILL),
+    "input_number": Look(border=True, num_format=NUMBER_FORMAT, vertical="top", fill=INPUT_FILL),
+    "input_money": Look(border=True, num_format=MONEY_FORMAT, vertical="top", fill=INPUT_FILL),
+    "unused": Look(border=True, fill=UNUSED_FILL),
 }
 
 

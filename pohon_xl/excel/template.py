@@ -488,13 +488,32 @@ def _guide_rows(years: range, pk_year: int) -> list[_GuideRow]:
                     "ditemukan, target tidak terisi); dokumen turunan belum dapat diandalkan.")),
         ("para", "Sel yang bermasalah diberi warna dan catatan; sheet Laporan_Validasi memuat "
          "satu baris per temuan dengan tautan ke selnya."),
+        ("section", f"Setelah rencana: sheet {C.RENCANA_AKSI} dan {C.REALISASI}"),
+        ("para", f"Turunkan menambahkan sheet {C.RENCANA_AKSI} dan {C.REALISASI}: satu baris "
+         f"per indikator yang mempunyai Target {pk_year} pada L2–L6, menurut urutan pohon. "
+         "Kolom berwarna kuning muda diisi oleh Anda; kolom lain disalin dari pohon. Baris "
+         "L2–L3 boleh dibiarkan kosong bila perangkat daerah tidak merencanakannya per "
+         "triwulan."),
+        ("item", (C.RENCANA_AKSI, "Pilih Cara Akumulasi (Kumulatif: target triwulan "
+                  "dijumlahkan menjadi target tahunan; Nilai Akhir: target TW terakhir yang diisi "
+                  "adalah target tahunan; Rata-rata: rata-rata triwulan), lalu isi Target TW I–IV "
+                  "dan, untuk subkegiatan (L5), Anggaran TW I–IV yang berjumlah anggaran "
+                  f"{pk_year}.")),
+        ("item", (C.REALISASI, "Setiap akhir triwulan isi Realisasi TW, Realisasi Anggaran TW "
+                  "(L5, per triwulan, bukan kumulatif) dan Bukti Dukung (nama dokumen atau "
+                  "tautannya). Isi angka saja; tanda - berarti kosong.")),
+        ("para", "Menjalankan Turunkan lagi tidak pernah menghapus isian: sel salinan dari "
+         "pohon diperbarui, indikator baru ditambahkan di bawah, dan baris yang node atau "
+         "indikatornya sudah tidak ada di pohon tetap disimpan dan ditandai pada kolom "
+         "Status (RAK05). Rumus dan kolom tambahan Anda tetap."),
         ("section", "Perintah"),
         ("item", ("pohon-xl validasi", "pohon-xl validasi BERKAS.xlsx [-o HASIL.xlsx] — "
                   "memeriksa workbook dan menambahkan kolom Status, Catatan Validasi serta sheet "
                   "Laporan_Validasi. Berkas masukan tidak diubah.")),
         ("item", ("pohon-xl turunkan", "pohon-xl turunkan BERKAS.xlsx [-o HASIL.xlsx] — "
                   "memvalidasi lalu menurunkan sheet PK, Program, Kegiatan, Subkegiatan, SKP, "
-                  "Matriks_Cascading dan Ringkasan.")),
+                  f"Matriks_Cascading dan Ringkasan, serta menambahkan {C.RENCANA_AKSI} dan "
+                  f"{C.REALISASI} untuk diisi.")),
         ("item", ("pohon-xl template", "pohon-xl template -o BERKAS.xlsx --tahun-awal "
                   f"{first} --tahun-akhir {last} — membuat templat kosong ini.")),
         ("item", ("pohon-xl batch", "pohon-xl batch KOTAK_MASUK -o FOLDER_HASIL — memproses "

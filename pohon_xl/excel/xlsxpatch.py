@@ -35,7 +35,7 @@ from pohon_xl.findings import Severity
 from pohon_xl.marks import REGISTRY_SHEET, Mark, first_fill, registry_spec, restored_fill
 from pohon_xl.model.contract import CATATAN, STATUS
 from pohon_xl.sheets import (
-    CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, group_marks,
+    CellMark, CellValue, RowStatus, SheetSpec, WorkbookEdits, appended_below, group_marks,
 )
 
 STATUS_WIDTH, CATATAN_WIDTH = 12, 60
@@ -252,8 +252,11 @@ class _Patcher:
             return
         root = self.package.xml(entry.part)
         sheet = SheetEditor(root, entry.name)
-        for value in values:
+        for value in appended_below(values, sheet.last_filled_row()):
             sheet.set_value(value.row, value.column, value.value)
+            cell = sheet.cell(value.row, value.column) if value.style else None
+            if cell is not None:  # a row added to a sheet people fill: its input fill
+                cell.set("s", str(self.styles.named(value.style)))
         if self._legacy(entry):
             sheet.restyle({clone: base for clone, (base, _) in self.legacy.clones.items()})
         if columns:

@@ -95,6 +95,13 @@ def _header_map(sheet: RawSheet, known: Sequence[str]) -> FilledSheet:
         header = wanted.get(C.normalise_header(label))
         if header and header not in info.columns:
             info.columns[header] = index
+    for number, line in enumerate(sheet.rows, start=1):
+        filled = [i for i, value in enumerate(line, start=1) if value is not None and value != ""]
+        if filled:
+            info.last_row, info.used_column = number, max(info.used_column, filled[-1])
+    for _, _, last_row, last_column in sheet.merged:
+        info.last_row = max(info.last_row, last_row)
+        info.used_column = max(info.used_column, last_column)
     return info
 
 

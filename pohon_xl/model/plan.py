@@ -257,6 +257,10 @@ class FilledSheet(Model):
     name: str
     headers: list[str] = Field(default_factory=list)  # row 1 as typed ("" for an empty cell)
     columns: dict[str, int] = Field(default_factory=dict)  # contract header -> 1-based column
+    # The last row and the rightmost column any cell or merged range reaches: rows for new
+    # nodes go below, the `Status`/`Catatan Validasi` columns right of it.
+    last_row: int = 0
+    used_column: int = 0
 
 
 class Plan(Model):

@@ -28,6 +28,7 @@ GROUPS = {
     "NOM": "Nomenklatur",
     "ANG": "Anggaran",
     "KUA": "Kualitas rumusan",
+    "RAK": "Rencana aksi dan realisasi",
 }
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pohon_xl.sheets import column_letter
 from pohon_xl.core.derive.run import derive_all
+from pohon_xl.core.filled.edits import filled_edits
+from pohon_xl.core.link import Tree
 from pohon_xl.core.validate import validate
 from pohon_xl.excel.read import read_raw
 from pohon_xl.model.parse import parse_workbook
@@ -60,8 +62,11 @@ def dump_findings(findings) -> str:
 
 
 def golden_texts(name: str) -> dict[str, str]:
-    """File name -> expected text for one example."""
-    _, _, sheets, findings = derive_example(name)
+    """File name -> expected text for one example (the sheets people fill too, as
+    `turunkan` first generates them)."""
+    plan, _, sheets, findings = derive_example(name)
     texts = {f"{s.name}.txt": dump(s) for s in sheets}
     texts["_temuan_TUR.txt"] = dump_findings(findings)
+    filled = filled_edits(plan, Tree(plan.nodes, plan.positions))
+    texts.update({f"{s.name}.txt": dump(s) for s in filled.sheets})
     return texts

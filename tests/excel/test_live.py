@@ -122,6 +122,7 @@ def test_validasi_writes_what_the_cli_writes(example: Path, tmp_path: Path) -> N
     status_writes = [a for a in actions if a["func"] == "setValues" and a["start_row"] == 1
                      and a["column_count"] == 1]
     filled = {node.sheet for node in cli.plan.nodes}
+    filled |= {info.name for info in cli.plan.filled_sheets.values()}  # Rencana_Aksi …
     assert len(status_writes) == 2 * len(filled & set(run.edits.status_columns))
     # the outcome is reported: one message box, in Indonesian, with the counts
     (prompt, title, buttons, mode, _), = applier.alerts
@@ -463,3 +464,23 @@ def test_row_heights_are_read_where_the_engine_can() -> None:
         book = type("Book", (), {"sheets": {sheet: Sheet(height)}})()
         live._read_heights(book, run, state)
         assert state.row_heights == expected
+
+
+def test_turunkan_keeps_what_people_typed_like_the_cli(tmp_path: Path) -> None:
+    """The button patches `Rencana_Aksi` and `Realisasi` as the file writer does: typed
+    cells kept, generated cells refreshed, rows for new indicators appended, stale rows
+    flagged."""
+    from tests.cycle.typed_book import type_into
+
+    first = process(EXAMPLES[0], tmp_path / "pertama.xlsx", derive=True).output
+    assert first is not None
+    # Without the uncalculated total formula: Excel calculates on opening, so the button
+    # never meets a formula without a value (the file writer does: tests/cycle).
+    typed = type_into(first, tmp_path / "diketik.xlsx", total=False)
+    process(typed.path, tmp_path / "cli.xlsx", derive=True)
+    click_and_apply(typed.path, live.turunkan, tmp_path / "live.xlsx")
+    got, want = (openpyxl.load_workbook(tmp_path / name) for name in ("live.xlsx", "cli.xlsx"))
+    for name in C.FILLED_SHEETS:
+        assert values(got[name]) == values(want[name]), name
+    for (sheet, row, column), value in typed.typed.items():
+        assert got[sheet].cell(row, column).value == value

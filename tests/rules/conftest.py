@@ -4,7 +4,9 @@ A case (in cases/<GROUP>.yml) may hold:
 
 - ``identitas``: ``{key: value}`` merged into the base's Identitas (``null`` = empty cell);
   ``identitas_remove``: keys whose rows are removed;
-- ``sheets``: ``{sheet: operations}`` for `Jabatan` and the level sheets, applied in this
+- ``sheets``: ``{sheet: operations}`` for `Jabatan`, the level sheets and the sheets people
+  fill (`Rencana_Aksi`, `Realisasi`: present only when a case names them, from the base's
+  ``filled`` rows; ``{}`` takes them as they are), applied in this
   order: ``drop: true`` (sheet absent), ``rows: [...]`` (replace all data rows),
   ``set: {excel_row: {header: value}}`` (change cells of a row), ``add: [...]`` (append
   rows), ``columns: {drop: [...], add: [...], rename: {old: new}}`` (header row),
@@ -28,6 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pohon_xl.core.filled.layout import columns_of
 from pohon_xl.model import contract as C
 from pohon_xl.model.parse import RawSheet, RawWorkbook
 
@@ -103,6 +106,9 @@ def build_raw(case: dict | None = None) -> RawWorkbook:
         (spec.sheet, C.level_headers(spec, years), base["levels"].get(spec.sheet, []))
         for spec in C.LEVELS
     ]
+    year = int(identitas["Tahun PK"]) if identitas.get("Tahun PK") else None
+    specs += [(name, [c.header for c in columns_of(name, year)], base["filled"][name])
+              for name in C.FILLED_SHEETS if name in sheets_ops]
     for name, headers, rows in specs:
         ops = sheets_ops.get(name) or {}
         if ops.get("drop"):

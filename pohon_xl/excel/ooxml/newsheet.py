@@ -211,11 +211,23 @@ def sheet_chunks(spec: SheetSpec, style: Callable[[str], int]) -> Iterator[bytes
     if spec.merges:
         merges = "".join(f'<mergeCell ref="{m.upper()}"/>' for m in spec.merges)
         parts.append(f'<mergeCells count="{len(spec.merges)}">{merges}</mergeCells>')
+    if spec.validations:
+        parts.append(_validations(spec.validations))
     if links:
         parts.append(f"<hyperlinks>{''.join(links)}</hyperlinks>")
     parts.append(_page(spec))
     parts.append("</worksheet>")
     yield "".join(parts).encode("utf-8")
+
+
+def _validations(validations: list[tuple[str, tuple[str, ...]]]) -> str:
+    """``<dataValidations>``: a dropdown list per range (a wrong value is refused)."""
+    items = "".join(
+        f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+        f'sqref="{escape(where.upper())}"><formula1>{escape(chr(34) + ",".join(values) + chr(34))}'
+        f'</formula1></dataValidation>'
+        for where, values in validations)
+    return f'<dataValidations count="{len(validations)}">{items}</dataValidations>'
 
 
 def defined_names(spec: SheetSpec) -> dict[str, str]:

@@ -107,6 +107,16 @@ class SheetEditor:
                 cell.set("r", ref(int(row.get("r")), column))
 
     # -- rows and cells --------------------------------------------------------------------
+    def last_filled_row(self) -> int:
+        """The last row with a cell that holds anything (a value, text or a formula, even a
+        formula never calculated, which a reader of values sees as empty); 0 when none."""
+        held = (q("v"), q("f"), q("is"))
+        for number in reversed(self._numbers):
+            if any(sub.tag in held for cell in self._rows[number].iterchildren(_C)
+                   for sub in cell):
+                return number
+        return 0
+
     def row(self, number: int) -> etree._Element:
         row = self._rows.get(number)
         if row is None:
