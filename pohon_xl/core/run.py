@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.annotate import validation_edits
+from pohon_xl.core.capaian import DEFAULT_BANDS
 from pohon_xl.core.link import Tree
 from pohon_xl.core.validate import validate
 from pohon_xl.errors import InputError
@@ -51,6 +52,8 @@ class WorkbookRun:
     # derivations start the cascade at those its L2 hang under; never written into its sheets.
     body_l1: Sequence[Node] = ()
     derived: list[str] = field(default_factory=list)  # names of the sheets built so far
+    bands: tuple[float, ...] = DEFAULT_BANDS  # achievement categories (`--pita`)
+    only: Sequence[str] = ()  # build these derived sheets only (`capaian`); empty: all
 
     def sheets(self) -> Iterator[SheetSpec]:
         """The derived sheets in the order they are built (none unless ``derive``); each is
@@ -64,7 +67,7 @@ class WorkbookRun:
             plan = plan.model_copy(update={"positions": plan.positions + list(self.superiors)})
         if self.superiors or self.body_l1:  # the workbook's own nodes first: they win an ID
             tree = Tree([*plan.nodes, *self.body_l1], plan.positions)
-        derivations = Derivations(plan, tree, self.report)
+        derivations = Derivations(plan, tree, self.report, bands=self.bands, only=self.only)
         for spec in derivations:
             self.derived.append(spec.name)
             yield spec
