@@ -23,11 +23,6 @@ class Outcome:
     derived: list[str] = field(default_factory=list)  # names of the derived sheets written
 
 
-NO_REALISATION = (
-    "Belum ada realisasi: isi sheet Realisasi (Realisasi TW I … TW IV) lalu jalankan lagi; "
-    "sheet itu dibuat oleh `pohon-xl turunkan`.")
-
-
 def default_output(path: Path, action: str) -> Path:
     """``Dinas.xlsx`` -> ``Dinas_validasi.xlsx`` (or ``_turunan``) beside the input."""
     return path.with_name(f"{path.stem}_{action}{path.suffix.lower()}")
@@ -66,7 +61,7 @@ def process(path: Path, output: Path | None = None, *, in_place: bool = False,
     if bands is not None:
         run.bands = bands
     if only:
-        from pohon_xl.core.derive.capaian import has_realisation
+        from pohon_xl.core.derive.capaian import NO_REALISATION, has_realisation
 
         if not has_realisation(run.plan):
             raise InputError(NO_REALISATION)

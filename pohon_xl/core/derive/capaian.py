@@ -31,6 +31,11 @@ PERANGKAT_DAERAH = "Perangkat Daerah"
 ROMAN = ("I", "II", "III", "IV")
 
 
+NO_REALISATION = (
+    "Belum ada realisasi: isi sheet Realisasi (Realisasi TW I … TW IV) lalu jalankan lagi; "
+    "sheet itu dibuat oleh `pohon-xl turunkan`.")
+
+
 def has_realisation(plan: Plan) -> bool:
     """Whether any quarter of `Realisasi` holds something: a skeleton sheet nobody filled
     yet builds no `Capaian_Kinerja`."""
