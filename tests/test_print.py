@@ -21,6 +21,7 @@ from pohon_xl.cli import main
 from pohon_xl.model import contract as C
 from pohon_xl.pipeline import process
 from tests.batch.builders import build_inbox
+from tests.capaian.builders import with_realisation
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"kemacetan": ROOT / "examples" / "Pohon_Kinerja_Kemacetan.xlsx",
@@ -33,7 +34,7 @@ LONG_PK_ROWS = 40  # L4 rows added to one position: its PK takes more than one p
 # Page counts: (least, most) per output, from the examples as they are.
 PAGES = {"template": (10, 16), "validasi": (14, 20), "kemacetan": (50, 70),
          "pariwisata": (50, 70), "panjang": (70, 110), "konsolidasi": (40, 60),
-         "gambar": (2, 8)}
+         "gambar": (2, 8), "capaian": (20, 34)}
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -102,6 +103,11 @@ def printed(tmp_path_factory) -> dict[str, list[Page]]:
         shutil.copy(path, work / f"{name}_sumber.xlsx")
         books[name] = process(work / f"{name}_sumber.xlsx", work / f"{name}.xlsx",
                               derive=True).output
+    # `pohon-xl capaian` on the office example with realisation: its sheets as they are
+    # filled, Capaian_Kinerja and LKjIP
+    main(["capaian", str(with_realisation(work / "capaian_sumber.xlsx")), "-o",
+          str(work / "capaian.xlsx")])
+    books["capaian"] = work / "capaian.xlsx"
     long_source, _ = _long_pk(EXAMPLES["kemacetan"], work / "panjang_sumber.xlsx")
     books["panjang"] = process(long_source, work / "panjang.xlsx", derive=True).output
     inbox = build_inbox(work / "masuk", work / "lain")
@@ -192,3 +198,14 @@ def test_one_skp_form_page_per_employee(printed):
         assert len(forms) == len(employees), name
         for text in forms:  # the whole form on its page: the signatures close it
             assert any(t.startswith("Pegawai yang Dinilai,") for t in text), name
+
+
+def test_capaian_pages_repeat_their_header_and_lkjip_keeps_its_tables_together(printed):
+    lines = [_lines(page) for page in printed["capaian"]]
+    capaian = [text for text in lines if text and text[0].startswith("ID Tingkat Sasaran")]
+    assert len(capaian) >= 2  # wider and longer than a page: the header row on each
+    lkjip = [text for text in lines if any(t.startswith("PENGUKURAN KINERJA TAHUN") for t in text)]
+    assert len(lkjip) == 1
+    titles = [t.split()[1] for t in lkjip[0] if t.startswith("Tabel 3.")]
+    assert titles == ["3.1", "3.2", "3.3", "3.4"]
+    assert any(t.startswith("Efisiensi = capaian") for t in lkjip[0])
