@@ -124,9 +124,18 @@ def measures(ctx: Derivation) -> list[Measure]:
     return cached  # type: ignore[return-value]
 
 
+Keyed = tuple[dict[tuple[str, str], RealisationRow], dict[tuple[str, str], ActionPlanRow]]
+
+
+def keyed_rows(plan: Plan) -> Keyed:
+    """The rows of `Realisasi` and `Rencana_Aksi` by (ID, indicator); of two rows with one
+    key the first wins."""
+    return ({row_key(r): r for r in reversed(plan.realisation)},
+            {row_key(r): r for r in reversed(plan.action_plan)})
+
+
 def _measures(ctx: Derivation) -> list[Measure]:
-    done = {row_key(r): r for r in reversed(ctx.plan.realisation)}  # the first row wins
-    planned = {row_key(r): r for r in reversed(ctx.plan.action_plan)}
+    done, planned = keyed_rows(ctx.plan)
     found = []
     for node in ctx.plan.nodes:
         if not ctx.included(node):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from pohon_xl.core import capaian as K
 from pohon_xl.core.derive.capaian import (
-    Measure, by_node, measure, measures, node_achievement, pct, target_cell, value_cell,
+    Measure, by_node, keyed_rows, measure, measures, node_achievement, pct, target_cell,
+    value_cell,
 )
 from pohon_xl.core.derive.common import Derivation, blank, fit_heights, money, office_without_l1
 from pohon_xl.model import contract as C
-from pohon_xl.model.cycle import indicator_key, row_key
+from pohon_xl.model.cycle import indicator_key
 from pohon_xl.model.plan import Node
 from pohon_xl.printing import fit_page
 from pohon_xl.sheets import Cell, PrintSetup, SheetSpec
@@ -62,8 +63,7 @@ def strategic_level(ctx: Derivation) -> int:
 
 
 def _strategic(ctx: Derivation) -> list[tuple[Node, list[Measure]]]:
-    done = {row_key(r): r for r in reversed(ctx.plan.realisation)}
-    planned = {row_key(r): r for r in reversed(ctx.plan.action_plan)}
+    done, planned = keyed_rows(ctx.plan)
     result = []
     for node in ctx.nodes_on(strategic_level(ctx)):
         items = []
