@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.cycle import (
@@ -23,6 +25,7 @@ FACTORS = (1.02, 0.95, 0.88, 1.0, 0.7, 1.1, 0.6, 0.97)
 SHARES = (0.25, 0.25, 0.25, 0.25)  # a cumulative year's targets by quarter
 RAMP = (0.7, 0.8, 0.9, 1.0)  # a last-value indicator's quarterly targets, of the year's
 SPENT = 0.9  # budget realisation per quarter, of a quarter of the year's budget
+WIDTHS = {C.ID: 9, TINGKAT: 9, C.INDIKATOR: 40, BUKTI_DUKUNG: 34}
 
 
 def rows(source: Path = DISHUB, skip: int = 0) -> tuple[list[list[object]], list[list[object]]]:
@@ -66,9 +69,20 @@ def with_realisation(target: Path, source: Path = DISHUB, skip: int = 0,
     if edit is not None:
         edit(plans, done)
     book = openpyxl.load_workbook(target)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for name, table in ((C.RENCANA_AKSI, plans), (C.REALISASI, done)):
         sheet = book.create_sheet(name)
         for line in table:
             sheet.append(line)
+        # laid out as people would, so that the sheets print legibly too
+        for index, header in enumerate(table[0], start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 14)
+        for row in sheet.iter_rows():
+            lines = 1
+            for cell in row:
+                cell.alignment = wrap
+                width = WIDTHS.get(table[0][cell.column - 1], 14) - 3
+                lines = max(lines, -(-len(str(cell.value or "")) // int(width)))
+            sheet.row_dimensions[row[0].row].height = 15 * lines + 3
     book.save(target)
     return target

@@ -193,8 +193,10 @@ def headers(ctx: Derivation) -> list[str]:
     return names
 
 
-WIDTHS: list[float] = [10, 7, 30, 30, 10, 7, 11, 10, *[9, 9, 9] * 4, 10, 9, 12, 10, 9, 10,
-                       10, 10, 11, 15, 15, 10]
+# Wide enough for the longest word of each (bold, wrapped) header: "Akumulasi", "Realisasi",
+# "Penyerapan".
+WIDTHS: list[float] = [10, 8, 30, 30, 10, 7, 13, 11, *[11, 11, 10] * 4, 11, 10, 13, 10, 10, 11,
+                       12, 11, 12, 15, 15, 13]
 
 
 def capaian_kinerja(ctx: Derivation) -> SheetSpec:
