@@ -144,8 +144,29 @@ def _common_options(func):
     return click.argument("file", type=click.Path(path_type=Path), metavar="BERKAS")(func)
 
 
+def _parse_bands(ctx: click.Context, param: click.Parameter, value: str | None
+                 ) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    from pohon_xl.core.capaian import parse_bands
+
+    try:
+        return parse_bands(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _bands_option(func):
+    return click.option(
+        "--pita", metavar="BATAS", default=None, callback=_parse_bands,
+        help="Batas kategori capaian (%), menurun, dipisah koma: di atas batas pertama "
+             "Sangat Tinggi, lalu Tinggi, Sedang, Rendah, sisanya Sangat Rendah "
+             "[bawaan: 90,75,65,50, Permendagri 86/2017].")(func)
+
+
 def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
-         nomenclature_path: Path | None, derive: bool) -> int:
+         nomenclature_path: Path | None, derive: bool, bands: tuple[float, ...] | None = None,
+         only: tuple[str, ...] = (), action: str = "") -> int:
     from pohon_xl.pipeline import process
 
     nomenclature = None
@@ -153,7 +174,8 @@ def _run(file: Path, output: Path | None, in_place: bool, as_json: bool,
         from pohon_xl.nomenclature import load_nomenclature
 
         nomenclature = load_nomenclature(nomenclature_path)
-    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature)
+    outcome = process(file, output, in_place=in_place, derive=derive, nomenclature=nomenclature,
+                      bands=bands, only=only, action=action)
     if as_json:
         import json
 
@@ -177,10 +199,25 @@ def validasi(file: Path, output: Path | None, nomenklatur: Path | None, in_place
 
 @cli.command()
 @_common_options
+@_bands_option
 def turunkan(file: Path, output: Path | None, nomenklatur: Path | None, in_place: bool,
-             as_json: bool) -> None:
-    """Validasi, lalu isi sheet turunan: PK, Program, Kegiatan, Subkegiatan, SKP, matriks."""
-    raise SystemExit(_run(file, output, in_place, as_json, nomenklatur, derive=True))
+             as_json: bool, pita: tuple[float, ...] | None) -> None:
+    """Validasi, lalu isi sheet turunan: PK, Program, Kegiatan, Subkegiatan, SKP, matriks
+    (dan Capaian_Kinerja serta LKjIP bila sheet Realisasi sudah diisi)."""
+    raise SystemExit(_run(file, output, in_place, as_json, nomenklatur, derive=True, bands=pita))
+
+
+@cli.command()
+@_common_options
+@_bands_option
+def capaian(file: Path, output: Path | None, nomenklatur: Path | None, in_place: bool,
+            as_json: bool, pita: tuple[float, ...] | None) -> None:
+    """Validasi, lalu hitung capaian kinerja dari sheet Realisasi: Capaian_Kinerja dan
+    tabel LKjIP (Bab III)."""
+    from pohon_xl.core.derive.registry import CAPAIAN_SHEETS
+
+    raise SystemExit(_run(file, output, in_place, as_json, nomenklatur, derive=True, bands=pita,
+                          only=CAPAIAN_SHEETS, action="capaian"))
 
 
 @cli.command()

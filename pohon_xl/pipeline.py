@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,14 +46,27 @@ def analyse(path: Path, *, nomenclature: dict[str, str] | None = None) -> Outcom
 
 
 def process(path: Path, output: Path | None = None, *, in_place: bool = False,
-            derive: bool = False, nomenclature: dict[str, str] | None = None) -> Outcome:
-    """Validate (and derive) ``path`` and write the result workbook; return what was found."""
+            derive: bool = False, nomenclature: dict[str, str] | None = None,
+            bands: tuple[float, ...] | None = None, only: Sequence[str] = (),
+            action: str = "") -> Outcome:
+    """Validate (and derive) ``path`` and write the result workbook; return what was found.
+
+    ``bands``: the achievement categories; ``only``: build these derived sheets only;
+    ``action``: the suffix of the default output name (bawaan: turunan / validasi)."""
     from pohon_xl.core.derive.registry import DERIVED_SHEETS
     from pohon_xl.excel.write import write_workbook
 
     path = Path(path)
-    target = output_path(path, output, in_place=in_place, derive=derive)
+    target = output_path(path, output, in_place=in_place, derive=derive, action=action)
     run = read_run(path, derive=derive, nomenclature=nomenclature)
+    if bands is not None:
+        run.bands = bands
+    if only:
+        from pohon_xl.core.derive.capaian import NO_REALISATION, has_realisation
+
+        if not has_realisation(run.plan):
+            raise InputError(NO_REALISATION)
+        run.only = only
     # The derived sheets are written as they are built, each let go before the next (together
     # they take more memory than the rest of the run); the marks on the input sheets follow
     # once the derivations' findings are known.
@@ -61,11 +75,13 @@ def process(path: Path, output: Path | None = None, *, in_place: bool = False,
                    [name for name in DERIVED_SHEETS if name in run.derived], run.filled)
 
 
-def output_path(path: Path, output: Path | None, *, in_place: bool, derive: bool) -> Path:
+def output_path(path: Path, output: Path | None, *, in_place: bool, derive: bool,
+                action: str = "") -> Path:
     """Where the result goes; refuses a target that would overwrite the input by accident."""
     if in_place and output is not None:
         raise InputError("Pilih salah satu: --di-tempat atau -o, tidak keduanya.")
-    target = path if in_place else Path(output or default_output(path, "turunan" if derive else "validasi"))
+    action = action or ("turunan" if derive else "validasi")
+    target = path if in_place else Path(output or default_output(path, action))
     if not in_place and target.resolve() == path.resolve():
         raise InputError("Berkas keluaran sama dengan masukan; gunakan --di-tempat untuk menimpa.")
     if target.suffix.lower() != path.suffix.lower():

@@ -21,6 +21,7 @@ from pohon_xl.cli import main
 from pohon_xl.model import contract as C
 from pohon_xl.pipeline import process
 from tests.batch.builders import build_inbox
+from tests.capaian.builders import with_realisation
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"kemacetan": ROOT / "examples" / "Pohon_Kinerja_Kemacetan.xlsx",
@@ -35,7 +36,7 @@ LONG_PK_ROWS = 40  # L4 rows added to one position: its PK takes more than one p
 # two pages across).
 PAGES = {"template": (10, 16), "validasi": (14, 20), "kemacetan": (70, 95),
          "pariwisata": (65, 90), "panjang": (90, 140), "konsolidasi": (40, 60),
-         "gambar": (2, 8)}
+         "gambar": (2, 8), "capaian": (30, 70)}
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -104,6 +105,11 @@ def printed(tmp_path_factory) -> dict[str, list[Page]]:
         shutil.copy(path, work / f"{name}_sumber.xlsx")
         books[name] = process(work / f"{name}_sumber.xlsx", work / f"{name}.xlsx",
                               derive=True).output
+    # `pohon-xl capaian` on the office example with realisation: its sheets as they are
+    # filled, Capaian_Kinerja and LKjIP
+    main(["capaian", str(with_realisation(work / "capaian_sumber.xlsx")), "-o",
+          str(work / "capaian.xlsx")])
+    books["capaian"] = work / "capaian.xlsx"
     long_source, _ = _long_pk(EXAMPLES["kemacetan"], work / "panjang_sumber.xlsx")
     books["panjang"] = process(long_source, work / "panjang.xlsx", derive=True).output
     inbox = build_inbox(work / "masuk", work / "lain")
@@ -221,3 +227,16 @@ def test_the_sheets_people_fill_repeat_their_header_on_every_page(printed):
             page = printed[name][i]
             right = max(w.x1 for w in page)
             assert right > 600, f"{name} halaman {i + 1}: bukan lanskap"  # A4 portrait: 595 pt
+
+
+def test_capaian_pages_repeat_their_header_and_lkjip_prints_its_tables(printed):
+    lines = [_lines(page) for page in printed["capaian"]]
+    header = [text for text in lines if any(t.startswith("ID Tingkat Sasaran Indikator")
+                                            for t in text[:3])]
+    assert len(header) >= 2  # longer than a page: the header row on each page down
+    start = next(i for i, text in enumerate(lines)
+                 if any(t.startswith("PENGUKURAN KINERJA TAHUN") for t in text))
+    lkjip = [t for text in lines[start:] for t in text]  # the last sheet of the file
+    assert [t.split()[1] for t in lkjip if t.startswith("Tabel 3.")] == [
+        "3.1", "3.2", "3.3", "3.4"]
+    assert any(t.startswith("Efisiensi = capaian") for t in lkjip)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pohon_xl.core.annotate import LAPORAN_HEADERS, row_statuses
+from pohon_xl.core.derive.capaian import reported_share
 from pohon_xl.core.derive.common import fit_heights
 from pohon_xl.findings import Finding, Location, Report, Severity
 from pohon_xl.model import contract as C
@@ -33,7 +34,8 @@ PERLU_PERBAIKAN = "Perlu perbaikan"
 TIDAK_TERBACA = "Tidak terbaca"
 DIGANTIKAN = "Digantikan"  # an earlier version of an office's submission in the same inbox
 REKAP_HEADERS = ("No", "Perangkat Daerah", "Kode", BERKAS, "Pengirim", "Galat", "Peringatan",
-                 "Info", "Status", "Keterangan", "Perubahan", "Temuan selesai")
+                 "Info", "Status", "Keterangan", "Perubahan", "Temuan selesai",
+                 "Indikator Terlapor", "Persentase Terlapor")
 _STATUS_STYLE = {"Galat": "galat", "Peringatan": "peringatan", "OK": "ok", "Info": "info"}
 _SEVERITY_STYLE = {Severity.GALAT: "galat", Severity.PERINGATAN: "peringatan",
                    Severity.INFO: "info"}
@@ -125,6 +127,9 @@ def consolidate(batch: Batch) -> Consolidation:
                 plan.nodes.append(node.model_copy(update={
                     "sheet": spec.sheet, "row": indicators[0].row, "indicators": indicators}))
                 sources.append(part.source)
+    for part in batch.plans:  # the realisation of every office: Capaian_Kinerja across them
+        plan.action_plan.extend(part.action_plan)
+        plan.realisation.extend(part.realisation)
     jabatan = list(C.JABATAN_HEADERS) + [SUMBER]
     plan.sheets[C.JABATAN] = SheetInfo(
         name=C.JABATAN, columns={h: i for i, h in enumerate(jabatan, start=1)},
@@ -284,6 +289,8 @@ class RekapRow:
     reason: str = ""
     changes: str = ""  # what changed since the office's previous round ("" in the first)
     resolved: int | None = None  # findings of the previous round now resolved
+    # (indicators with realisation, indicators of the tree in `Realisasi`); None: no sheet
+    reported: tuple[int, int] | None = None
 
 
 def rekap_row(file: str, plan: Plan | None, findings: Sequence[Finding], sender: str = "",
@@ -300,8 +307,19 @@ def rekap_row(file: str, plan: Plan | None, findings: Sequence[Finding], sender:
     if galat:
         first = next(f for f in findings if f.severity is Severity.GALAT)
         reason = f"[{first.code}] {first.message}" + (f" {note}" if note else "")
+    reported = reported_share(plan) if C.REALISASI in plan.filled_sheets else None
     return RekapRow(file, office, office_code(plan), sender,
-                    (galat, counts[Severity.PERINGATAN], counts[Severity.INFO]), status, reason)
+                    (galat, counts[Severity.PERINGATAN], counts[Severity.INFO]), status, reason,
+                    reported=reported)
+
+
+def _reported(row: RekapRow) -> list[Cell | None]:
+    """`Indikator Terlapor` ("12 dari 40") and its share; empty without a `Realisasi` sheet."""
+    if row.reported is None:
+        return [Cell(None, "text"), Cell(None, "percent")]
+    done, whole = row.reported
+    return [Cell(f"{done} dari {whole}", "text_center"),
+            Cell(round(done / whole, 4) if whole else None, "percent")]
 
 
 def _office(row: RekapRow) -> Cell:
@@ -321,6 +339,7 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
             _text(row.sender), Cell(row.counts[0], "number"), Cell(row.counts[1], "number"),
             Cell(row.counts[2], "number"), Cell(row.status, _REKAP_STYLE[row.status]),
             _text(row.reason), _text(row.changes), Cell(row.resolved, "number"),
+            *_reported(row),
         ])
     totals = [sum(r.counts[i] for r in rows) for i in range(3)]
     table.append([None, Cell("Jumlah", "bold"), None, Cell(f"{len(rows)} berkas", "bold"), None,
@@ -337,8 +356,9 @@ def rekap_sheet(rows: Sequence[RekapRow], general: Sequence[Finding]) -> SheetSp
     sheet = SheetSpec(
         name=REKAP, rows=table,
         widths={1: 5, 2: 32, 3: 12, 4: 36, 5: 30, 6: 8, 7: 11, 8: 7, 9: 16, 10: 70, 11: 30,
-                12: 10},
-        freeze="A2", autofilter=f"A1:L{len(rows) + 1}", protect=True,
+                12: 10, 13: 12, 14: 12},
+        freeze="A2", autofilter=f"A1:{column_letter(len(REKAP_HEADERS))}{len(rows) + 1}",
+        protect=True,
         print=PrintSetup(title_rows="1:1"),
         tab_color="C00000" if totals[0] or any(r.status == TIDAK_TERBACA for r in rows)
         else "548235",

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.annotate import validation_edits
+from pohon_xl.core.capaian import DEFAULT_BANDS
 from pohon_xl.core.link import Tree
 from pohon_xl.core.validate import validate
 from pohon_xl.errors import InputError
@@ -53,6 +54,8 @@ class WorkbookRun:
     derived: list[str] = field(default_factory=list)  # names of the sheets built so far
     # Rencana_Aksi / Realisasi -> what the last edits() did to them (derive only).
     filled: dict[str, str] = field(default_factory=dict)
+    bands: tuple[float, ...] = DEFAULT_BANDS  # achievement categories (`--pita`)
+    only: Sequence[str] = ()  # build these derived sheets only (`capaian`); empty: all
 
     def sheets(self) -> Iterator[SheetSpec]:
         """The derived sheets in the order they are built (none unless ``derive``); each is
@@ -66,7 +69,7 @@ class WorkbookRun:
             plan = plan.model_copy(update={"positions": plan.positions + list(self.superiors)})
         if self.superiors or self.body_l1:  # the workbook's own nodes first: they win an ID
             tree = Tree([*plan.nodes, *self.body_l1], plan.positions)
-        derivations = Derivations(plan, tree, self.report)
+        derivations = Derivations(plan, tree, self.report, bands=self.bands, only=self.only)
         for spec in derivations:
             self.derived.append(spec.name)
             yield spec

@@ -4,7 +4,7 @@ The VBA module (``macros/PohonKinerja.bas``) runs::
 
     RunPython "import pohon_xl.excel.live as live; live.validasi()"
 
-and the same for :func:`turunkan`. Following xlwings' own examples, the buttons are in two
+and the same for :func:`turunkan` and :func:`capaian`. Following xlwings' own examples, the buttons are in two
 layers:
 
 - :mod:`pohon_xl.excel.live_plan`, pure, never sees Excel: :func:`compute` (raw cell tables ->
@@ -52,6 +52,7 @@ __all__ = [
     "Op",
     "apply_ops",
     "buka_laporan",
+    "capaian",
     "compute",
     "excel_value",
     "log_path",
@@ -60,6 +61,7 @@ __all__ = [
     "turunkan",
     "validasi",
     "xl_buka_laporan",
+    "xl_capaian",
     "xl_turunkan",
     "xl_validasi",
 ]
@@ -450,23 +452,23 @@ def _alert(app: Any, text: str, mode: str) -> None:
         pass
 
 
-def _run(derive: bool, book: Any = None) -> LiveRun | None:
+def _run(derive: bool, book: Any = None, only: Sequence[str] = ()) -> LiveRun | None:
     """One button press. Returns what was computed (None when it failed; see the log)."""
     import xlwings as xw
 
     book = book if book is not None else xw.Book.caller()
     app = book.app
-    return _press(book, app, derive)
+    return _press(book, app, derive, only)
 
 
-def _press(book: Any, app: Any, derive: bool) -> LiveRun | None:
-    action = "Turunkan" if derive else "Validasi"
+def _press(book: Any, app: Any, derive: bool, only: Sequence[str] = ()) -> LiveRun | None:
+    action = "Capaian" if only else "Turunkan" if derive else "Validasi"
     _status(app, f"pohon-xl {action}: membaca workbook…")
     run = None
     try:
         raw, state = read_book(book)
         _status(app, f"pohon-xl {action}: memeriksa…")
-        run = compute(raw, book.name, derive=derive)
+        run = compute(raw, book.name, derive=derive, only=only)
         _read_cells(book, run, state)
         _read_heights(book, run, state)
         ops = plan_writes(run.edits, state)
@@ -520,6 +522,13 @@ def turunkan() -> LiveRun | None:
     return _run(derive=True)
 
 
+def capaian() -> LiveRun | None:
+    """Button *Capaian*: validate, then (re)write Capaian_Kinerja and LKjIP from `Realisasi`."""
+    from pohon_xl.core.derive.registry import CAPAIAN_SHEETS
+
+    return _run(derive=True, only=CAPAIAN_SHEETS)
+
+
 def buka_laporan() -> None:
     """Jump to ``Laporan_Validasi`` (the VBA macro does this without Python too)."""
     import xlwings as xw
@@ -535,6 +544,7 @@ def buka_laporan() -> None:
 # xlwings' naming convention for functions called from Excel.
 xl_validasi = validasi
 xl_turunkan = turunkan
+xl_capaian = capaian
 xl_buka_laporan = buka_laporan
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pohon_xl.core.derive.common import lines_height, wrapped_lines
+from pohon_xl.errors import InputError
 from pohon_xl.excel.styles import HEADER_FILL, LOOKS, MARK_FILLS, STATUS_STYLES
 from pohon_xl.findings import Report, Severity
 from pohon_xl.marks import (
@@ -58,6 +59,7 @@ class LiveRun:
     edits: WorkbookEdits
     derive: bool
     derived_names: list[str] = field(default_factory=list)
+    capaian: bool = False  # the Capaian button: the achievement sheets only
 
     @property
     def counts(self) -> dict[str, int]:
@@ -67,7 +69,7 @@ class LiveRun:
 
     def status_line(self) -> str:
         c = self.counts
-        action = "Turunkan" if self.derive else "Validasi"
+        action = "Capaian" if self.capaian else "Turunkan" if self.derive else "Validasi"
         return (f"pohon-xl {action}: {c['Galat']} Galat, {c['Peringatan']} Peringatan "
                 f"— lihat sheet {C.LAPORAN}.")
 
@@ -93,15 +95,24 @@ class LiveRun:
 
 
 def compute(raw: RawWorkbook, source: str = "", *, derive: bool = False,
-            nomenclature: dict[str, str] | None = None) -> LiveRun:
+            nomenclature: dict[str, str] | None = None, only: Sequence[str] = ()) -> LiveRun:
     """The CLI's core on tables already read: the one run of a workbook
-    (:func:`~pohon_xl.core.run.run_workbook`), every edit described, nothing written."""
+    (:func:`~pohon_xl.core.run.run_workbook`), every edit described, nothing written.
+    ``only``: build these derived sheets only (the Capaian button: InputError when the
+    workbook has no realisation yet)."""
     from pohon_xl.core.derive.registry import DERIVED_SHEETS
     from pohon_xl.core.run import run_workbook
 
     run = run_workbook(raw, source, derive=derive, nomenclature=nomenclature)
+    if only:
+        from pohon_xl.core.derive.capaian import NO_REALISATION, has_realisation
+
+        if not has_realisation(run.plan):
+            raise InputError(NO_REALISATION)
+        run.only = only
     edits = run.all_edits()
-    return LiveRun(run.report, edits, derive, [n for n in DERIVED_SHEETS if n in run.derived])
+    return LiveRun(run.report, edits, derive, [n for n in DERIVED_SHEETS if n in run.derived],
+                   capaian=bool(only))
 
 
 # ---------------------------------------------------------------------------------------------

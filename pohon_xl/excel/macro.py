@@ -85,6 +85,7 @@ class Button:
 BUTTONS = (
     Button("Validasi", "PohonKinerja.Validasi"),
     Button("Turunkan", "PohonKinerja.Turunkan"),
+    Button("Capaian", "PohonKinerja.Capaian"),
     Button("Buka Laporan", "PohonKinerja.BukaLaporan"),
 )
 BUTTON_WIDTH_PX, BUTTON_HEIGHT_PX, BUTTON_GAP_PX = 150, 40, 10
@@ -502,6 +503,9 @@ _RIBBON = f"""<customUI xmlns="{CUSTOMUI14}">
           <button id="pkTurunkan" label="Turunkan" size="large" imageMso="TableInsert"
                   screentip="Validasi, lalu isi PK, Program, Kegiatan, Subkegiatan, SKP"
                   onAction="PohonKinerjaPita.PitaTurunkan"/>
+          <button id="pkCapaian" label="Capaian" size="large" imageMso="ChartInsert"
+                  screentip="Hitung capaian kinerja dari sheet Realisasi: Capaian_Kinerja, LKjIP"
+                  onAction="PohonKinerjaPita.PitaCapaian"/>
           <button id="pkLaporan" label="Buka Laporan" size="large" imageMso="FileOpen"
                   screentip="Lompat ke sheet Laporan_Validasi"
                   onAction="PohonKinerjaPita.PitaBukaLaporan"/>

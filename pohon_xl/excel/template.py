@@ -514,6 +514,11 @@ def _guide_rows(years: range, pk_year: int) -> list[_GuideRow]:
                   "memvalidasi lalu menurunkan sheet PK, Program, Kegiatan, Subkegiatan, SKP, "
                   f"Matriks_Cascading dan Ringkasan, serta menambahkan {C.RENCANA_AKSI} dan "
                   f"{C.REALISASI} untuk diisi.")),
+        ("item", ("pohon-xl capaian", "pohon-xl capaian BERKAS.xlsx [--pita 90,75,65,50] — "
+                  "setelah sheet Realisasi diisi: menghitung capaian setiap indikator per "
+                  "triwulan dan setahun (Naik: realisasi/target×100; Turun: (2×target − "
+                  "realisasi)/target×100) ke sheet Capaian_Kinerja, dan tabel Bab III LKjIP ke "
+                  "sheet LKjIP. Turunkan juga membuat keduanya bila realisasi sudah ada.")),
         ("item", ("pohon-xl template", "pohon-xl template -o BERKAS.xlsx --tahun-awal "
                   f"{first} --tahun-akhir {last} — membuat templat kosong ini.")),
         ("item", ("pohon-xl batch", "pohon-xl batch KOTAK_MASUK -o FOLDER_HASIL — memproses "

@@ -142,6 +142,9 @@ RENCANA_AKSI = "Rencana_Aksi"
 REALISASI = "Realisasi"
 FILLED_SHEETS = (RENCANA_AKSI, REALISASI)
 
+# Derived from them (built only when `Realisasi` holds realisation).
+CAPAIAN_KINERJA = "Capaian_Kinerja"
+LKJIP = "LKjIP"
 # The derived sheets' order and builders: pohon_xl.core.derive.registry.
 
 

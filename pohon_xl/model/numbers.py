@@ -70,3 +70,37 @@ def format_number(value: float | None) -> str:
         return f"{int(value):,}".replace(",", ".")
     whole, _, frac = f"{value:,.6f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+# A target typed as a range: "70–80", "70 - 80", "70 s.d. 80", "≥ 80", ">= 80", "min. 80",
+# "≤ 5", "maks 5". Comparison signs are read as bounds (">" as "≥": a target names a level).
+_AT_LEAST = re.compile(r"^\s*(?:≥|>=?|=>|min(?:imal|imum)?\.?)\s*(.+)$", re.IGNORECASE)
+_AT_MOST = re.compile(r"^\s*(?:≤|<=?|=<|maks(?:imal|imum)?\.?|max(?:imal|imum)?\.?)\s*(.+)$",
+                      re.IGNORECASE)
+_BETWEEN = re.compile(r"^\s*(.*?\d%?)\s*(?:[-–—]|s\.?\s*/?\s*d\.?|sampai(?:\s+dengan)?)\s*(.+)$",
+                      re.IGNORECASE)
+
+Range = tuple[float | None, float | None]  # (low, high); None: open on that side
+
+
+def parse_range(value: object) -> Range | None:
+    """The bounds of a target typed as a range, or None when it is no range (a plain number
+    is no range: :func:`parse_number` reads it). Bounds given the wrong way round are put in
+    order."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for pattern, low_side in ((_AT_LEAST, True), (_AT_MOST, False)):
+        match = pattern.match(text)
+        if match:
+            bound = parse_number(match.group(1))
+            if bound is None:
+                return None
+            return (bound, None) if low_side else (None, bound)
+    match = _BETWEEN.match(text)
+    if match is None:
+        return None
+    low, high = parse_number(match.group(1)), parse_number(match.group(2))
+    if low is None or high is None:
+        return None
+    return (min(low, high), max(low, high))

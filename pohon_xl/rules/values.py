@@ -9,7 +9,7 @@ from operator import attrgetter
 
 from pohon_xl.findings import Severity
 from pohon_xl.model import contract as C
-from pohon_xl.model.numbers import format_number
+from pohon_xl.model.numbers import format_number, parse_range
 from pohon_xl.model.plan import Indicator, Node, Number
 from pohon_xl.rules.base import Context, Rule, register
 
@@ -198,7 +198,8 @@ class TargetNotNumber(Rule):
 
     Salah: ``Target 2026 | xxx`` atau ``± 70 persen`` · Benar: ``70`` (satuan ``%`` di kolom
     Satuan). Indikator kualitatif (mis. opini BPK) ditulis sebagai skala angka. Tanda ``-``
-    saja dibaca sebagai "tidak ada target" dan tidak dilaporkan.
+    saja dibaca sebagai "tidak ada target" dan tidak dilaporkan; target berupa rentang
+    (``70–80``, ``≥ 80``, ``≤ 5``) juga tidak: capaiannya dihitung terhadap batas terdekat.
     """
 
     code = "NIL01"
@@ -217,6 +218,7 @@ class TargetNotNumber(Rule):
                 (C.target_header(y), c)
                 for y, c in indicator.targets.items()
                 if c.value is None and c.raw is not None and _bad(c)
+                and parse_range(c.raw) is None
             ]
             for column, cell in bad:
                 yield self.at_node(

@@ -257,8 +257,10 @@ def test_rekap_rows_and_chart(world, consolidated):
     header = rekap[0]
     assert header == ("No", "Perangkat Daerah", "Kode", "Berkas", "Pengirim", "Galat",
                       "Peringatan", "Info", "Status", "Keterangan", "Perubahan",
-                      "Temuan selesai")
+                      "Temuan selesai", "Indikator Terlapor", "Persentase Terlapor")
     rows = [dict(zip(header, r)) for r in rekap[1:8]]
+    # no workbook of this inbox has a Realisasi sheet: nothing to report as a share
+    assert all(r["Indikator Terlapor"] is None for r in rows)
     assert [r["Berkas"] for r in rows] == [f.name for f in world["result"].files]
     by_file = {r["Berkas"]: r for r in rows}
     assert by_file["Rusak.xlsx"]["Status"] == "Tidak terbaca"

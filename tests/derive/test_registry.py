@@ -13,7 +13,9 @@ from pohon_xl.core.derive.common import Derivation
 from pohon_xl.core.derive.registry import DERIVED_SHEETS, REGISTRY
 from pohon_xl.core.run import WorkbookRun
 from pohon_xl.pipeline import read_run
+from pohon_xl.model import contract as C
 from pohon_xl.sheets import SheetSpec
+from tests.capaian.builders import with_realisation
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "Pohon_Kinerja_Kemacetan.xlsx"
 
@@ -47,11 +49,18 @@ def test_names_and_positions_are_unique():
     assert sorted(DERIVED_SHEETS) == sorted(s.name for s in REGISTRY)
 
 
-def test_every_registered_sheet_is_built_under_its_name():
-    run = read_run(EXAMPLE, derive=True)
+def test_every_registered_sheet_is_built_under_its_name(tmp_path):
+    run = read_run(with_realisation(tmp_path / "realisasi.xlsx"), derive=True)
     built = [spec.name for spec in run.sheets()]
     assert built == [s.name for s in REGISTRY]
     assert run.derived == built
+
+
+def test_a_conditional_sheet_is_built_only_when_its_condition_holds():
+    run = read_run(EXAMPLE, derive=True)
+    built = [spec.name for spec in run.sheets()]
+    assert built == [s.name for s in REGISTRY if s.when is None]
+    assert {s.name for s in REGISTRY if s.when is not None} == {C.CAPAIAN_KINERJA, C.LKJIP}
 
 
 def test_validasi_builds_no_sheet():

@@ -484,3 +484,24 @@ def test_turunkan_keeps_what_people_typed_like_the_cli(tmp_path: Path) -> None:
         assert values(got[name]) == values(want[name]), name
     for (sheet, row, column), value in typed.typed.items():
         assert got[sheet].cell(row, column).value == value
+def test_the_capaian_button_writes_what_the_cli_writes(tmp_path: Path) -> None:
+    from pohon_xl.core.derive.registry import CAPAIAN_SHEETS
+    from tests.capaian.builders import with_realisation
+
+    source = with_realisation(tmp_path / "realisasi.xlsx")
+    cli = process(source, tmp_path / "cli.xlsx", derive=True, only=CAPAIAN_SHEETS)
+    run, _, _ = click_and_apply(source, live.capaian, tmp_path / "live.xlsx")
+
+    assert run is not None and run.derived_names == list(cli.derived) == list(CAPAIAN_SHEETS)
+    assert run.status_line().startswith("pohon-xl Capaian:")
+    assert_same_as_cli(tmp_path / "live.xlsx", tmp_path / "cli.xlsx",
+                       derived=list(cli.derived))
+
+
+def test_the_capaian_button_without_realisation_says_what_to_do(tmp_path: Path) -> None:
+    book, _, result = click(EXAMPLES[0], live.capaian)
+
+    assert result is None
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"], "nothing written to the workbook"
+    assert "Belum ada realisasi" in actions[0]["args"][0]

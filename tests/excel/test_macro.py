@@ -171,7 +171,7 @@ def test_buttons_sit_on_petunjuk_and_each_level_sheet(built) -> None:
     assert len(macros_by_vml) == 1 + len(C.LEVELS)
     for found in macros_by_vml.values():
         assert found == [b"[0]!PohonKinerja.Validasi", b"[0]!PohonKinerja.Turunkan",
-                         b"[0]!PohonKinerja.BukaLaporan"]
+                         b"[0]!PohonKinerja.Capaian", b"[0]!PohonKinerja.BukaLaporan"]
     assert book.sheetnames[0] == C.PETUNJUK
 
 
@@ -186,7 +186,8 @@ def test_makro_twice_and_the_cli_on_it_keep_one_set_of_buttons(built, tmp_path: 
     for path in (again, tmp_path / "bad_validasi.xlsm"):
         assert_consistent_package(path)
         vml = [blob for name, blob in parts(path).items() if name.endswith(".vml")]
-        assert sum(blob.count(b'ObjectType="Button"') for blob in vml) == 3 * (1 + len(C.LEVELS))
+        assert sum(blob.count(b'ObjectType="Button"') for blob in vml) == len(macro.BUTTONS) * (
+            1 + len(C.LEVELS))
         assert "PohonKinerja" in olevba_modules(path)
     notes = b"".join(blob for name, blob in parts(tmp_path / "bad_validasi.xlsm").items()
                      if name.endswith(".vml"))
@@ -220,7 +221,7 @@ def test_addin_package(built) -> None:
     assert ui.find(".//ui:tab", ns).get("label") == "Pohon Kinerja"
     actions = [b.get("onAction") for b in ui.findall(".//ui:button", ns)]
     assert actions == ["PohonKinerjaPita.PitaValidasi", "PohonKinerjaPita.PitaTurunkan",
-                       "PohonKinerjaPita.PitaBukaLaporan"]
+                       "PohonKinerjaPita.PitaCapaian", "PohonKinerjaPita.PitaBukaLaporan"]
     pita = (MACROS / "PohonKinerjaPita.bas").read_text()
     for action in actions:
         assert f"Sub {action.split('.')[1]}(control As IRibbonControl)" in pita
@@ -307,10 +308,10 @@ def test_libreoffice_runs_a_generated_macro_workbook(tmp_path: Path, monkeypatch
     bound = {(b["sheet"], b["label"], b["script"]) for b in report["buttons"]}
     for sheet in [C.PETUNJUK, *(spec.sheet for spec in C.LEVELS)]:
         for caption, sub in (("Validasi", "Validasi"), ("Turunkan", "Turunkan"),
-                             ("Buka Laporan", "BukaLaporan")):
+                             ("Capaian", "Capaian"), ("Buka Laporan", "BukaLaporan")):
             assert (sheet, caption, "vnd.sun.star.script:PohonKinerja.PohonKinerja."
                     f"{sub}?language=Basic&location=document") in bound
-    assert len(report["buttons"]) == 3 * (1 + len(C.LEVELS))
+    assert len(report["buttons"]) == len(macro.BUTTONS) * (1 + len(C.LEVELS))
     identitas = openpyxl.load_workbook(tmp_path / "after.xlsx")[C.IDENTITAS]
     assert [identitas["D1"].value, identitas["D2"].value] == ["makro pohon-xl berjalan", 42]
 

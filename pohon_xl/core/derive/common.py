@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from pohon_xl.core.capaian import DEFAULT_BANDS
 from pohon_xl.core.link import Tree, TreeView
 from pohon_xl.findings import Finding, Report, Severity
 from pohon_xl.model import contract as C
@@ -229,6 +230,9 @@ class Derivation:
     pk_owners: set[str] = field(default_factory=set)  # positions given a PK page
     # id(node) -> the office it belongs to (the consolidation: its matrices are per office).
     offices: dict[int, str] = field(default_factory=dict)
+    # Achievement category bounds (`--pita`), descending; see pohon_xl.core.capaian.
+    bands: tuple[float, ...] = DEFAULT_BANDS
+    memo: dict[str, object] = field(default_factory=dict)  # figures two sheets share
 
     @cached_property
     def years(self) -> list[int]:

@@ -7,8 +7,9 @@ one at a time, so that a writer can render each and let it go before the next is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from pohon_xl.core.capaian import DEFAULT_BANDS
 from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import Derivation
 from pohon_xl.core.derive.registry import DERIVED_SHEETS, REGISTRY
@@ -28,18 +29,23 @@ class Derivations:
     """
 
     def __init__(self, plan: Plan, tree: Tree, report: Report,
-                 offices: dict[int, str] | None = None) -> None:
+                 offices: dict[int, str] | None = None, *,
+                 bands: tuple[float, ...] = DEFAULT_BANDS, only: Sequence[str] = ()) -> None:
         self.plan, self.tree, self.report = plan, tree, report
         self.offices = offices or {}  # id(node) -> its office (the consolidation)
+        self.bands = bands  # achievement categories (`--pita`)
+        self.only = set(only)  # these sheets only (`pohon-xl capaian`); empty: all
         self.findings: list[Finding] | None = None
 
     def __iter__(self) -> Iterator[SheetSpec]:
-        ctx = Derivation(self.plan, self.tree, self.report, offices=self.offices)
+        ctx = Derivation(self.plan, self.tree, self.report, offices=self.offices,
+                         bands=self.bands)
         if ctx.pk_year is None:
             row = self.plan.identity.rows.get(C.KEY_TAHUN_PK, 0)
             ctx.findings.append(F.NO_PK_YEAR.at(_identitas(self.plan), row, C.KEY_TAHUN_PK, 2))
         for sheet in REGISTRY:
-            yield sheet.build(ctx)
+            if sheet.wanted(self.plan) and (not self.only or sheet.name in self.only):
+                yield sheet.build(ctx)
         self.findings = Report(ctx.findings).findings
 
 
@@ -50,14 +56,15 @@ def derive_all(plan: Plan, tree: Tree, report: Report, offices: dict[int, str] |
     ``offices`` (id(node) -> its office; the consolidation) makes the Renstra matrices per
     office, with an office column and a total row.
 
-    Nodes with a Galat in ``report`` are left out of every sheet (listed in Ringkasan).
-    The findings are returned sorted and without duplicates; Ringkasan counts them together
+    Nodes with a Galat in ``report`` are left out of every sheet (listed in Ringkasan);
+    a sheet whose condition the plan does not meet (the achievement sheets without
+    realisation) is not built. The findings are returned sorted and without duplicates; Ringkasan counts them together
     with the report's.
     """
     derivations = Derivations(plan, tree, report, offices)
     sheets = {sheet.name: sheet for sheet in derivations}
     assert derivations.findings is not None
-    return [sheets[name] for name in DERIVED_SHEETS], derivations.findings
+    return [sheets[name] for name in DERIVED_SHEETS if name in sheets], derivations.findings
 
 
 def _identitas(plan: Plan) -> str:

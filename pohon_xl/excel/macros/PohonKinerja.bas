@@ -1,5 +1,5 @@
 Attribute VB_Name = "PohonKinerja"
-' Tombol pohon-xl: Validasi, Turunkan dan Buka Laporan.
+' Tombol pohon-xl: Validasi, Turunkan, Capaian dan Buka Laporan.
 ' Modul ini dibuat oleh `pohon-xl makro` / `pohon-xl addin`; perubahan di sini hilang saat
 ' workbook dibuat ulang. Sumbernya: macros/PohonKinerja.bas di repositori pohon-xl.
 ' RunPython (modul xlwings) menjalankan Python untuk workbook ini (di add-in: workbook aktif).
@@ -11,6 +11,10 @@ End Sub
 
 Public Sub Turunkan()
     RunPython "import pohon_xl.excel.live as live; live.turunkan()"
+End Sub
+
+Public Sub Capaian()
+    RunPython "import pohon_xl.excel.live as live; live.capaian()"
 End Sub
 
 Public Sub BukaLaporan()

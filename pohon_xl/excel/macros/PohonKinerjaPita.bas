@@ -14,6 +14,11 @@ Public Sub PitaTurunkan(control As IRibbonControl)
     PohonKinerja.Turunkan
 End Sub
 
+Public Sub PitaCapaian(control As IRibbonControl)
+    If ActiveWorkbook Is Nothing Then Exit Sub
+    PohonKinerja.Capaian
+End Sub
+
 Public Sub PitaBukaLaporan(control As IRibbonControl)
     If ActiveWorkbook Is Nothing Then Exit Sub
     PohonKinerja.BukaLaporan
