@@ -74,13 +74,16 @@ class _Form:
         row: list[Cell | None] = [None] * LAST
         number = len(self.rows) + 1
         lines = 1
-        for first, last, cell in parts:
+        for first, last, cell in parts:  # ~40 rows a form: kept to plain lookups
             row[first - 1] = cell
+            style = cell.style
             if last > first:
-                self.merges[f"{column_letter(first)}{number}:{column_letter(last)}{number}"] = None
-                row[first:last] = [blank(cell.style)] * (last - first)
-            if isinstance(cell.value, str) and cell.style not in ("title", "subtitle"):
-                lines = max(lines, wrapped_lines(cell.value, _span(first, last)))
+                self.merges[f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}"] = None
+                row[first:last] = [blank(style)] * (last - first)
+            if isinstance(cell.value, str) and style != "title" and style != "subtitle":
+                needed = wrapped_lines(cell.value, _SPANS[first, last])
+                if needed > lines:
+                    lines = needed
         self.rows.append(row)
         if height is not None or lines > 1:
             self.heights[number] = height if height is not None else lines_height(lines)
@@ -98,7 +101,13 @@ class _Form:
 
 
 def _span(first: int, last: int) -> float:
-    return float(sum(WIDTHS[first - 1 : last]))
+    return _SPANS[first, last]
+
+
+# The width of every span of columns, and the columns' letters (index 1 is A).
+_SPANS = {(first, last): float(sum(WIDTHS[first - 1 : last]))
+          for first in range(1, LAST + 1) for last in range(first, LAST + 1)}
+_LETTERS = " " + "".join(column_letter(c) for c in range(1, LAST + 1))
 
 
 def _is_jpt(position: Position | None) -> bool:
