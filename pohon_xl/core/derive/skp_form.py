@@ -10,7 +10,7 @@ signatures. The flat ``SKP`` list stays what one types into e-Kinerja.
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import groupby, repeat
 
 from pohon_xl.core.derive.common import (
     Derivation,
@@ -95,7 +95,7 @@ class _Form:
         if bottom > top:
             self.merges[f"{column_letter(first)}{top}:{column_letter(last)}{bottom}"] = None
         needed = lines_height(wrapped_lines(text, _span(first, last)))
-        have = sum(self.heights.get(r, lines_height(1)) for r in range(top, bottom + 1))
+        have = sum(map(self.heights.get, range(top, bottom + 1), repeat(lines_height(1))))
         if needed > have:
             self.heights[bottom] = self.heights.get(bottom, lines_height(1)) + needed - have
 
