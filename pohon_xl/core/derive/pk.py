@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import groupby
+from itertools import groupby, repeat
 
 from pohon_xl.core.derive import findings as F
 from pohon_xl.core.derive.common import (
@@ -260,7 +260,8 @@ class Page:
         return wrapped_lines(text, self._spans[first][last])
 
     def height(self, first_row: int, last_row: int) -> float:
-        return sum(self.heights.get(r, ROW_HEIGHT) for r in range(first_row, last_row + 1))
+        # Asked before every row group of a page (room_for): summed without a Python loop.
+        return sum(map(self.heights.get, range(first_row, last_row + 1), repeat(ROW_HEIGHT)))
 
     def add(self, *parts: tuple[int, int, Cell], height: float | None = None) -> int:
         """A row of (first column, last column, cell) parts; merged when a part spans."""

@@ -10,7 +10,7 @@ signatures. The flat ``SKP`` list stays what one types into e-Kinerja.
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import groupby, repeat
 
 from pohon_xl.core.derive.common import (
     Derivation,
@@ -74,13 +74,16 @@ class _Form:
         row: list[Cell | None] = [None] * LAST
         number = len(self.rows) + 1
         lines = 1
-        for first, last, cell in parts:
+        for first, last, cell in parts:  # ~40 rows a form: kept to plain lookups
             row[first - 1] = cell
+            style = cell.style
             if last > first:
-                self.merges[f"{column_letter(first)}{number}:{column_letter(last)}{number}"] = None
-                row[first:last] = [blank(cell.style)] * (last - first)
-            if isinstance(cell.value, str) and cell.style not in ("title", "subtitle"):
-                lines = max(lines, wrapped_lines(cell.value, _span(first, last)))
+                self.merges[f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}"] = None
+                row[first:last] = [blank(style)] * (last - first)
+            if isinstance(cell.value, str) and style != "title" and style != "subtitle":
+                needed = wrapped_lines(cell.value, _SPANS[first, last])
+                if needed > lines:
+                    lines = needed
         self.rows.append(row)
         if height is not None or lines > 1:
             self.heights[number] = height if height is not None else lines_height(lines)
@@ -92,13 +95,19 @@ class _Form:
         if bottom > top:
             self.merges[f"{column_letter(first)}{top}:{column_letter(last)}{bottom}"] = None
         needed = lines_height(wrapped_lines(text, _span(first, last)))
-        have = sum(self.heights.get(r, lines_height(1)) for r in range(top, bottom + 1))
+        have = sum(map(self.heights.get, range(top, bottom + 1), repeat(lines_height(1))))
         if needed > have:
             self.heights[bottom] = self.heights.get(bottom, lines_height(1)) + needed - have
 
 
 def _span(first: int, last: int) -> float:
-    return float(sum(WIDTHS[first - 1 : last]))
+    return _SPANS[first, last]
+
+
+# The width of every span of columns, and the columns' letters (index 1 is A).
+_SPANS = {(first, last): float(sum(WIDTHS[first - 1 : last]))
+          for first in range(1, LAST + 1) for last in range(first, LAST + 1)}
+_LETTERS = " " + "".join(column_letter(c) for c in range(1, LAST + 1))
 
 
 def _is_jpt(position: Position | None) -> bool:
