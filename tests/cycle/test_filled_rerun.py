@@ -116,3 +116,11 @@ def test_a_sheet_without_its_id_column_gets_no_rows(tmp_path):
     assert again[C.RENCANA_AKSI].max_row == rows
     codes = [row[0] for row in again[C.LAPORAN].iter_rows(min_row=2, values_only=True)]
     assert codes.count("RAK09") == 1
+
+
+def test_the_filled_sheets_print_on_a4_landscape(runs):
+    book = load_workbook(runs["second"])
+    for name in C.FILLED_SHEETS:
+        setup = book[name].page_setup
+        assert (setup.paperSize, setup.orientation) == (9, "landscape"), name  # 9: A4
+        assert book[name].print_title_rows == "$1:$1", name
