@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import (
-    ActionPlanRow, FilledRow, FilledSheet, Plan, RealisationRow, constructed, number_of,
+    ActionPlanRow, FilledRow, FilledSheet, Plan, RealisationRow, constructed, number_of, text,
 )
 from pohon_xl.model.raw import RawSheet, find_sheet
 
@@ -79,18 +79,10 @@ def indicator_key(node_id: str, indicator: str) -> tuple[str, str]:
     return C.normalise_header(node_id), C.normalise_header(indicator)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split())
-
-
 def _header_map(sheet: RawSheet, known: Sequence[str]) -> FilledSheet:
     header_row = sheet.rows[0] if sheet.rows else []
     wanted = {C.normalise_header(h): h for h in known}
-    info = constructed(FilledSheet, name=sheet.name, headers=[_text(v) for v in header_row])
+    info = constructed(FilledSheet, name=sheet.name, headers=[text(v) for v in header_row])
     for index, label in enumerate(header_row, start=1):
         header = wanted.get(C.normalise_header(label))
         if header and header not in info.columns:
@@ -137,9 +129,9 @@ def parse_action_plan(sheet: RawSheet) -> tuple[FilledSheet, list[ActionPlanRow]
     rows = []
     for excel_row, cells, cell in _rows(sheet, info):
         rows.append(constructed(
-            ActionPlanRow, row=excel_row, id=_text(cell(C.ID)),
-            indicator=_text(cell(C.INDIKATOR)), keterangan=_text(cell(C.KETERANGAN)),
-            cells=cells, accumulation=_text(cell(CARA_AKUMULASI)),
+            ActionPlanRow, row=excel_row, id=text(cell(C.ID)),
+            indicator=text(cell(C.INDIKATOR)), keterangan=text(cell(C.KETERANGAN)),
+            cells=cells, accumulation=text(cell(CARA_AKUMULASI)),
             targets=[number_of(cell(h)) for h in TARGET_TW],
             budgets=[number_of(cell(h)) for h in ANGGARAN_TW]))
     return info, rows
@@ -150,12 +142,12 @@ def parse_realisation(sheet: RawSheet) -> tuple[FilledSheet, list[RealisationRow
     rows = []
     for excel_row, cells, cell in _rows(sheet, info):
         rows.append(constructed(
-            RealisationRow, row=excel_row, id=_text(cell(C.ID)),
-            indicator=_text(cell(C.INDIKATOR)), keterangan=_text(cell(C.KETERANGAN)),
+            RealisationRow, row=excel_row, id=text(cell(C.ID)),
+            indicator=text(cell(C.INDIKATOR)), keterangan=text(cell(C.KETERANGAN)),
             cells=cells, realisations=[number_of(cell(h)) for h in REALISASI_TW],
             budget_realisations=[number_of(cell(h)) for h in REALISASI_ANGGARAN_TW],
             previous_year=number_of(cell(REALISASI_TAHUN_LALU)),
-            evidence=_text(cell(BUKTI_DUKUNG))))
+            evidence=text(cell(BUKTI_DUKUNG))))
     return info, rows
 
 

@@ -20,17 +20,9 @@ from pohon_xl.model.plan import (
 )
 from pohon_xl.model.cycle import parse_filled_sheets
 from pohon_xl.model.plan import number_of as _number_of
+from pohon_xl.model.plan import text  # imported from here too (tests, callers of parse)
 
 _YEAR_HEADER = re.compile(r"^(target|anggaran)\s*(\d{4})$")
-
-
-def text(value: object) -> str:
-    """A cell as text: integral floats lose their ``.0`` (IDs and codes typed as numbers)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value).strip()
 
 
 def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int]]]:

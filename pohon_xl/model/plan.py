@@ -125,6 +125,15 @@ class Number:
         return not self.empty and self.value is None
 
 
+def text(value: object) -> str:
+    """A cell as text: integral floats lose their ``.0`` (IDs and codes typed as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value).strip()
+
+
 def number_of(value: object) -> Number:
     """A cell as a :class:`Number`: the one reading of a numeric cell for every sheet."""
     if value.__class__ is float:  # the usual numeric cell: parse_number's float branch
