@@ -6,11 +6,9 @@ workbook lists); every other part — images, charts, shapes, VBA — is copied 
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -58,32 +56,6 @@ def patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], Workb
     holds them all. ``edits`` may be a function called once ``derived`` is exhausted (when
     the derivations' findings are known).
     """
-    with _paused_gc():
-        _patch(src, target, edits, derived, order)
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while a workbook is written.
-
-    Writing allocates hundreds of thousands of small objects that live until their sheet is
-    written (the cells of the derived sheets, built as ``derived`` hands them out), and each
-    automatic collection walks them all again, with the run's plan: about a tenth of a large
-    ``turunkan``. They form no reference cycles (reference counting frees each sheet once
-    it is written); collection resumes when the write ends.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _patch(src: Path, target: BinaryIO, edits: WorkbookEdits | Callable[[], WorkbookEdits],
-           derived: Iterable[SheetSpec], order: Sequence[str]) -> None:
     package = Package.open(str(src), Path(src).name)
     book = Workbook(package)
     styles = _stylebook(package, book)

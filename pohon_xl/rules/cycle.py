@@ -84,8 +84,11 @@ class FilledRule(Rule):
         return (row for row in rows if row.id or row.indicator)
 
     def matched(self, ctx: Context) -> Iterator[tuple[FilledRow, Node, Indicator]]:
+        rows = list(self.rows(ctx))
+        if not rows:  # the sheet is not there yet: the tree's index is not needed
+            return
         planned_rows = _filled(ctx).planned
-        for row in self.rows(ctx):
+        for row in rows:
             found = planned_rows.get(row_key(row))
             if found is not None:
                 yield row, *found
@@ -256,7 +259,7 @@ class RowNotInTree(FilledRule):
                   "bawah), lalu hapus baris ini; atau perbaiki ID/Indikator-nya.")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.pk_year is None:
+        if ctx.pk_year is None or not (ctx.plan.action_plan or ctx.plan.realisation):
             return
         shared = _filled(ctx)
         for sheet_key in C.FILLED_SHEETS:
@@ -322,6 +325,8 @@ class RealisedWithoutTarget(FilledRule):
     sheet_key = C.REALISASI
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        if not ctx.plan.realisation:
+            return
         plans = _filled(ctx).action_plan
         for row in ctx.plan.realisation:
             plan = plans.get(row_key(row))
