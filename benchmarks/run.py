@@ -135,6 +135,8 @@ def plan(quick: bool) -> list[tuple[str, str, str, list[str], int]]:
              repeats),
             (f"{size}/turunkan", "pohon-xl turunkan", size, cli + ["turunkan", path, "-o", "{out}"],
              repeats),
+            (f"{size}/turunkan-8", "turunkan, the 8 sheets of the target's day", size,
+             bench + ["turunkan-8", path, "{out}"], repeats),
         ]
     office = str(generate("office-500"))
     items += [
@@ -170,6 +172,8 @@ TARGETS = [
     ("turunkan 100k peak memory ≤ 1 GiB", "100k/turunkan", None, 1.0, "memory"),
     ("batch 50: --jobs 2 ≥ 1.5× faster than --jobs 1", "batch/jobs1", "batch/jobs2", 1.5,
      "speedup"),
+    ("(reference) turunkan 10k, the 8 derived sheets of the target's day, against openpyxl "
+     "load+save", "10k/turunkan-8", "10k/openpyxl", None, "reference"),
     ("(reference) validasi 10k against frictionless", "10k/validasi", "10k/frictionless",
      None, "reference"),
     ("(reference) validasi 100k against openpyxl load+save", "100k/validasi",
