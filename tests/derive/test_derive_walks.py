@@ -135,3 +135,26 @@ def test_wrapped_lines_shortcut_counts_as_word_by_word() -> None:
         one_line = max(int((width - 1) * CHARS_PER_UNIT * CAPITALS_FACTOR), 1)
         if "\n" not in text and len(text) <= one_line:
             assert expected == 1  # what fit_heights assumes without counting
+
+
+def test_wrapped_lines_counts_capitals_and_other_whitespace_as_str_does() -> None:
+    """The shortcuts (capitals counted in bytes for ASCII, other whitespace found by
+    splitting) agree with ``str.isupper`` and ``str.isspace`` on any text."""
+    import re
+
+    from pohon_xl.core.derive.common import (
+        CAPITALS_FACTOR, plain_words, single_spaced, wrapped_lines)
+
+    rnd = random.Random(7)
+    pieces = ["a", "Kata", "KATA", " ", "  ", "\n", "\t", "\xa0", "\u2003", "\x1c", "\x85",
+              "É", "é", "ǅ", "Ⅻ", "ß", "@", "[", "x" * 20]
+    other_space = re.compile(r"[^\S ]")
+    for _ in range(20000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 16)))
+        assert single_spaced(text) == (plain_words(text) and not other_space.search(text))
+        width = rnd.choice([2.5, 8.43, 12.0, 38.0])
+        capitals = sum(map(str.isupper, text))
+        factor = CAPITALS_FACTOR if 2 * capitals > len(text) else 1.0
+        wrapped_lines.cache_clear()
+        assert wrapped_lines(text, width) == _wrapped_lines(text, (width - 1) * factor + 1), (
+            text, width)

@@ -46,7 +46,7 @@ def wrapped_lines(text: str, width: float) -> int:
     Memoised: layouts ask again for the same texts and widths."""
     text = str(text)
     limit = max(int((width - 1) * CHARS_PER_UNIT * _case_factor(text)), 1)
-    if plain_words(text) and not OTHER_SPACE.search(text):
+    if single_spaced(text):
         lines = greedy_lines(text, limit)
         if lines:
             return lines
@@ -68,16 +68,26 @@ def wrapped_lines(text: str, width: float) -> int:
 
 def _case_factor(text: str) -> float:
     """Capitals are wider than the average letter: a line of mostly capitals holds fewer."""
-    capitals = sum(map(str.isupper, text))
+    if text.isascii():  # the usual text: its capitals (A-Z) deleted in C, not tested one by one
+        capitals = len(text) - len(text.encode().translate(None, _ASCII_CAPITALS))
+    else:
+        capitals = sum(map(str.isupper, text))
     return CAPITALS_FACTOR if 2 * capitals > len(text) else 1.0
 
 
-OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace but the space (line breaks too)
+_ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))  # what str.isupper holds in ASCII
 
 
 def plain_words(text: str) -> bool:
     """Some text, single spaces between its words, none at either end."""
     return bool(text) and "  " not in text and text[0] != " " and text[-1] != " "
+
+
+def single_spaced(text: str) -> bool:
+    """:func:`plain_words` with no whitespace but those spaces (no line break, no tab)."""
+    # Split at any whitespace (str.isspace) and joined again, in C: cheaper than looking
+    # for other whitespace with a regular expression.
+    return bool(text) and " ".join(text.split()) == text
 
 
 def greedy_lines(text: str, limit: int) -> int:

@@ -264,24 +264,33 @@ class Page:
         return sum(map(self.heights.get, range(first_row, last_row + 1), repeat(ROW_HEIGHT)))
 
     def add(self, *parts: tuple[int, int, Cell], height: float | None = None) -> int:
-        """A row of (first column, last column, cell) parts; merged when a part spans."""
+        """A row of (first column, last column, cell) parts, merged where a part spans; as
+        tall as its wrapped text unless ``height`` is given."""
+        if height is None:
+            lines = 1
+            spans = self._spans
+            for first, last, cell in parts:
+                value = cell.value
+                if isinstance(value, str) and cell.style != "title":
+                    needed = wrapped_lines(value, spans[first][last])
+                    if needed > lines:
+                        lines = needed
+            if lines > 1:
+                height = lines_height(lines)
+        return self.row(parts, height)
+
+    def row(self, parts: tuple[tuple[int, int, Cell], ...], height: float | None) -> int:
+        """A row of parts ``height`` tall (None: the default height), its text not measured."""
         row: list[Cell | None] = [None] * LAST_COL
         number = len(self.rows) + 1
-        lines = 1
-        spans = self._spans
         for first, last, cell in parts:
             row[first - 1] = cell
             if last > first:
                 self.merges.append(f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}")
                 row[first:last] = [blank(cell.style)] * (last - first)  # borders of the merge
-            value = cell.value
-            if isinstance(value, str) and cell.style != "title":
-                needed = wrapped_lines(value, spans[first][last])
-                if needed > lines:
-                    lines = needed
         self.rows.append(row)
-        if height is not None or lines > 1:
-            self.heights[number] = height if height is not None else lines_height(lines)
+        if height is not None:
+            self.heights[number] = height
         return number
 
     def blank(self, height: float | None = SPACER) -> None:
@@ -330,18 +339,16 @@ def _target_table(page: Page, ctx: Derivation, agreement: Agreement) -> None:
         top = page.last + 1
         for index, indicator in enumerate(node.indicators):
             first = index == 0
-            row = page.add(
+            # As tall as the indicator and its unit: the sasaran spans the rows (below).
+            lines = max(page.lines(indicator.name, 4, 4), page.lines(indicator.unit, 5, 5))
+            page.row((
                 (1, 1, Cell(number, "text_center") if first else blank("text_center")),
                 (2, 2, Cell(node.sasaran, "text") if first else blank("text")),
                 (3, 3, blank("text")),
                 (4, 4, Cell(indicator.name, "text")),
                 (5, 5, Cell(indicator.unit, "text_center")),
                 (6, 6, target_cell(indicator, year)),
-            )
-            lines = max(page.lines(indicator.name, 4, 4), page.lines(indicator.unit, 5, 5))
-            page.heights.pop(row, None)
-            if lines > 1:
-                page.heights[row] = lines_height(lines)
+            ), lines_height(lines) if lines > 1 else None)
         bottom = page.last
         page.merges.append(f"B{top}:C{bottom}")
         if bottom > top:

@@ -44,10 +44,10 @@ from functools import cached_property, lru_cache
 
 from pohon_xl.core.derive.common import (
     BODY_L1,
-    OTHER_SPACE,
     Derivation,
     greedy_lines,
     plain_words,
+    single_spaced,
     top_level,
 )
 from pohon_xl.core.link import Tree, TreeView
@@ -263,8 +263,8 @@ def wrap_count(text: str, width: int) -> int:
     for char in "\n\x0b\x0c\r":  # textwrap's other whitespace
         if char in text:
             text = text.replace(char, " ")
-    if plain_words(text) and (  # the usual text: words one space apart
-        not OTHER_SPACE.search(text) or not any(map(str.isspace, text.split(" ")))
+    if single_spaced(text) or (  # the usual text: words one space apart
+        plain_words(text) and not any(map(str.isspace, text.split(" ")))
     ):  # (textwrap drops a word of only other whitespace at a line's end: not plain)
         lines = greedy_lines(text, width)
         if lines:

@@ -6,10 +6,15 @@ title, the appraisal period, *pegawai yang dinilai* beside *pejabat penilai kine
 target; a JPT's form names its perspective instead of the aspect), the *perilaku kerja*
 (BerAKHLAK core values with a column for the superior's specific expectations) and the two
 signatures. The flat ``SKP`` list stays what one types into e-Kinerja.
+
+A sheet holds a form per employee (1,267 at 10,000 rows): the parts every form repeats are
+laid out once per sheet (:class:`_Fixed`) and only the employee's rows row by row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby, repeat
 
 from pohon_xl.core.derive.common import (
@@ -57,6 +62,36 @@ BERAKHLAK = (
 SPACER = 8.0  # points: an empty row between the parts of a form
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One row of a form, laid out: its cells, the spans of columns merged on it (by their
+    letters) and its height (None: the default)."""
+
+    cells: tuple[Cell | None, ...]
+    merged: tuple[tuple[str, str], ...]
+    height: float | None
+
+
+def _line(*parts: tuple[int, int, Cell], height: float | None = None) -> _Line:
+    """A row of (first column, last column, cell) parts, tall enough for its wrapped text."""
+    row: list[Cell | None] = [None] * LAST
+    merged = []
+    lines = 1
+    for first, last, cell in parts:  # ~40 rows a form: kept to plain lookups
+        row[first - 1] = cell
+        style = cell.style
+        if last > first:
+            merged.append((_LETTERS[first], _LETTERS[last]))
+            row[first:last] = [blank(style)] * (last - first)
+        if isinstance(cell.value, str) and style != "title" and style != "subtitle":
+            needed = wrapped_lines(cell.value, _SPANS[first, last])
+            if needed > lines:
+                lines = needed
+    if height is None and lines > 1:
+        height = lines_height(lines)
+    return _Line(tuple(row), tuple(merged), height)
+
+
 class _Form:
     """Rows of the sheet being laid out: merges and heights fitted to the wrapped text."""
 
@@ -71,23 +106,21 @@ class _Form:
         return len(self.rows)
 
     def add(self, *parts: tuple[int, int, Cell], height: float | None = None) -> int:
-        row: list[Cell | None] = [None] * LAST
+        return self.put(_line(*parts, height=height))
+
+    def put(self, line: _Line) -> int:
+        """Append a laid-out row (the parts every form repeats are laid out once)."""
         number = len(self.rows) + 1
-        lines = 1
-        for first, last, cell in parts:  # ~40 rows a form: kept to plain lookups
-            row[first - 1] = cell
-            style = cell.style
-            if last > first:
-                self.merges[f"{_LETTERS[first]}{number}:{_LETTERS[last]}{number}"] = None
-                row[first:last] = [blank(style)] * (last - first)
-            if isinstance(cell.value, str) and style != "title" and style != "subtitle":
-                needed = wrapped_lines(cell.value, _SPANS[first, last])
-                if needed > lines:
-                    lines = needed
-        self.rows.append(row)
-        if height is not None or lines > 1:
-            self.heights[number] = height if height is not None else lines_height(lines)
+        self.rows.append(list(line.cells))
+        for first, last in line.merged:
+            self.merges[f"{first}{number}:{last}{number}"] = None
+        if line.height is not None:
+            self.heights[number] = line.height
         return number
+
+    def put_all(self, lines: list[_Line]) -> None:
+        for line in lines:
+            self.put(line)
 
     def merge_down(self, first: int, last: int, top: int, bottom: int, text: str) -> None:
         """Merge columns first..last over rows top..bottom (one row: merged by add), tall
@@ -122,19 +155,28 @@ def _target(indicator: Indicator | None, year: int | None) -> str:
     return f"{value} {indicator.unit if indicator else ''}".strip()
 
 
+@lru_cache(maxsize=256)
+def _number(number: int) -> Cell:
+    """The cell of a row number (cells are immutable: one for every form)."""
+    return Cell(number, "text_center")
+
+
+# The identities' row numbers and labels, made once for every form.
+_IDENTITY_LABELS = tuple((_number(number), Cell(label, "text")) for number, label in
+                         enumerate(("NAMA", "NIP", "PANGKAT/GOL RUANG", "JABATAN", "UNIT KERJA"),
+                                   start=1))
+
+
 def _identities(form: _Form, employee: Party, unit: str, appraiser: Party,
                 appraiser_unit: str) -> None:
-    form.add((1, 1, Cell("NO", "header")), (2, 3, Cell("PEGAWAI YANG DINILAI", "header")),
-             (4, 4, Cell("NO", "header")), (5, LAST, Cell("PEJABAT PENILAI KINERJA", "header")))
-    lines = (("NAMA", employee.name, appraiser.name),
-             ("NIP", employee.nip, appraiser.nip if appraiser.civil_servant else "-"),
-             ("PANGKAT/GOL RUANG", "", ""),
-             ("JABATAN", employee.job, appraiser.job),
-             ("UNIT KERJA", unit, appraiser_unit))
-    for number, (label, mine, theirs) in enumerate(lines, start=1):
-        form.add((1, 1, Cell(number, "text_center")), (2, 2, Cell(label, "text")),
-                 (3, 3, Cell(mine or DOTS, "text")), (4, 4, Cell(number, "text_center")),
-                 (5, 5, Cell(label, "text")), (6, LAST, Cell(theirs or DOTS, "text")))
+    values = ((employee.name, appraiser.name),
+              (employee.nip, appraiser.nip if appraiser.civil_servant else "-"),
+              ("", ""),
+              (employee.job, appraiser.job),
+              (unit, appraiser_unit))
+    for (number, label), (mine, theirs) in zip(_IDENTITY_LABELS, values):
+        form.add((1, 1, number), (2, 2, label), (3, 3, Cell(mine or DOTS, "text")),
+                 (4, 4, number), (5, 5, label), (6, LAST, Cell(theirs or DOTS, "text")))
 
 
 # Columns of the hasil kerja table: (first, last) of No, RHK atasan, RHK, the aspect (or
@@ -143,11 +185,7 @@ _ROW = ((1, 1), (2, 3), (4, 6), (7, 7), (8, 9), (10, 10))
 
 
 def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None:
-    heads = ("NO", "RENCANA HASIL KERJA PIMPINAN YANG DIINTERVENSI", "RENCANA HASIL KERJA",
-             "PERSPEKTIF" if jpt else "ASPEK", "INDIKATOR KINERJA INDIVIDU", "TARGET")
-    form.add((1, LAST, Cell("HASIL KERJA", "header")))
-    form.add(*[(*span, Cell(head, "header")) for span, head in zip(_ROW, heads)])
-    form.add((1, LAST, Cell("A. UTAMA", "subtitle")))
+    """The rows of the hasil kerja table (its header: :func:`_results_head`)."""
     year = ctx.pk_year
     for number, node in enumerate(nodes, start=1):
         parent = ctx.tree.parent(node)
@@ -155,7 +193,7 @@ def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None
         top = form.last + 1
         for index, indicator in enumerate(node.indicators or [None]):
             first = index == 0
-            form.add((1, 1, Cell(number, "text_center") if first else blank("text_center")),
+            form.add((1, 1, _number(number) if first else blank("text_center")),
                      (2, 3, Cell(above, "text") if first else blank("text")),
                      (4, 6, Cell(node.sasaran, "text") if first else blank("text")),
                      (7, 7, Cell("" if jpt or not indicator else indicator.aspek, "text")),
@@ -169,34 +207,85 @@ def _results(form: _Form, ctx: Derivation, nodes: list[Node], jpt: bool) -> None
                     del form.merges[f"{column_letter(left)}{r}:{column_letter(right)}{r}"]
         form.merge_down(2, 3, top, bottom, above)
         form.merge_down(4, 6, top, bottom, node.sasaran)
-    form.add((1, LAST, Cell("B. TAMBAHAN", "subtitle")))
-    form.add((1, 1, Cell("-", "text_center")), (2, LAST, Cell("-", "text")))
 
 
-def _behaviour(form: _Form) -> None:
-    form.add((1, LAST, Cell("PERILAKU KERJA", "header")))
-    form.add((1, 1, Cell("NO", "header")), (2, 7, Cell("PERILAKU KERJA", "header")),
-             (8, LAST, Cell("EKSPEKTASI KHUSUS PIMPINAN", "header")))
-    for number, (value, guide) in enumerate(BERAKHLAK, start=1):
-        form.add((1, 1, Cell(number, "text_center")), (2, 7, Cell(f"{value}: {guide}", "text")),
-                 (8, LAST, blank("text")))
+# The signatures' columns: the employee's, the appraiser's (with the place and date).
+_LEFT, _RIGHT = (1, 5), (6, LAST)
 
 
-def _signatures(form: _Form, ctx: Derivation, employee: Party, appraiser: Party) -> None:
-    place = city(ctx.plan.identity.text(C.KEY_INSTANSI))
-    left, right = (1, 5), (6, LAST)
-    form.add((*right, Cell(f"{place}, … Januari {ctx.pk_year}", "plain")))
-    form.add((*left, Cell("Pegawai yang Dinilai,", "plain")),
-             (*right, Cell("Pejabat Penilai Kinerja,", "plain")))
-    form.add(height=48.0)
-    form.add((*left, Cell(employee.name or f"( {DOTS} )", "bold")),
-             (*right, Cell(appraiser.name or f"( {DOTS} )", "bold")))
+def _signatures(form: _Form, employee: Party, appraiser: Party) -> None:
+    """The names under the signatures' space and the NIPs (above: :func:`_closing`)."""
+    form.add((*_LEFT, Cell(employee.name or f"( {DOTS} )", "bold")),
+             (*_RIGHT, Cell(appraiser.name or f"( {DOTS} )", "bold")))
     nips = [(*span, Cell(f"NIP. {party.nip}".strip(), "plain"))
-            for span, party in ((left, employee), (right, appraiser)) if party.civil_servant]
+            for span, party in ((_LEFT, employee), (_RIGHT, appraiser)) if party.civil_servant]
     form.add(*nips)
 
 
-def _block(form: _Form, ctx: Derivation, code: str, nodes: list[Node]) -> None:
+# What every form repeats, laid out once per sheet (1,267 forms at 10k rows): ~27 of a
+# form's ~38 rows. The rows between them depend on the employee.
+
+
+def _opening(ctx: Derivation, jpt: bool) -> list[_Line]:
+    """The titles, the office and period, the identities' header."""
+    instansi = ctx.plan.identity.text(C.KEY_INSTANSI)
+    return [
+        _line((1, LAST, Cell(TITLE, "title")), height=22.0),
+        _line((1, LAST, Cell(APPROACH, "title")), height=20.0),
+        _line((1, LAST, Cell(FOR_JPT if jpt else FOR_OTHERS, "title")), height=20.0),
+        _line(height=SPACER),
+        _line((1, 5, Cell(instansi.upper(), "bold")),
+              (6, LAST, Cell(PERIOD.format(year=ctx.pk_year), "bold"))),
+        _line((1, 1, Cell("NO", "header")), (2, 3, Cell("PEGAWAI YANG DINILAI", "header")),
+              (4, 4, Cell("NO", "header")),
+              (5, LAST, Cell("PEJABAT PENILAI KINERJA", "header"))),
+    ]
+
+
+def _results_head(jpt: bool) -> list[_Line]:
+    """The hasil kerja table's header, down to its first part."""
+    heads = ("NO", "RENCANA HASIL KERJA PIMPINAN YANG DIINTERVENSI", "RENCANA HASIL KERJA",
+             "PERSPEKTIF" if jpt else "ASPEK", "INDIKATOR KINERJA INDIVIDU", "TARGET")
+    return [
+        _line(height=SPACER),
+        _line((1, LAST, Cell("HASIL KERJA", "header"))),
+        _line(*[(*span, Cell(head, "header")) for span, head in zip(_ROW, heads)]),
+        _line((1, LAST, Cell("A. UTAMA", "subtitle"))),
+    ]
+
+
+def _closing(ctx: Derivation) -> list[_Line]:
+    """The hasil kerja's second part (none), the perilaku kerja (BerAKHLAK), and the
+    signatures down to the space signed in."""
+    place = city(ctx.plan.identity.text(C.KEY_INSTANSI))
+    return [
+        _line((1, LAST, Cell("B. TAMBAHAN", "subtitle"))),
+        _line((1, 1, Cell("-", "text_center")), (2, LAST, Cell("-", "text"))),
+        _line(height=SPACER),
+        _line((1, LAST, Cell("PERILAKU KERJA", "header"))),
+        _line((1, 1, Cell("NO", "header")), (2, 7, Cell("PERILAKU KERJA", "header")),
+              (8, LAST, Cell("EKSPEKTASI KHUSUS PIMPINAN", "header"))),
+        *[_line((1, 1, _number(number)), (2, 7, Cell(f"{value}: {guide}", "text")),
+                (8, LAST, blank("text")))
+          for number, (value, guide) in enumerate(BERAKHLAK, start=1)],
+        _line(height=SPACER),
+        _line((*_RIGHT, Cell(f"{place}, … Januari {ctx.pk_year}", "plain"))),
+        _line((*_LEFT, Cell("Pegawai yang Dinilai,", "plain")),
+              (*_RIGHT, Cell("Pejabat Penilai Kinerja,", "plain"))),
+        _line(height=48.0),
+    ]
+
+
+class _Fixed:
+    """The repeated parts of the forms of one sheet, by kind of form (JPT or not)."""
+
+    def __init__(self, ctx: Derivation) -> None:
+        self.opening = {jpt: _opening(ctx, jpt) for jpt in (False, True)}
+        self.results_head = {jpt: _results_head(jpt) for jpt in (False, True)}
+        self.closing = _closing(ctx)
+
+
+def _block(form: _Form, ctx: Derivation, fixed: _Fixed, code: str, nodes: list[Node]) -> None:
     position = ctx.position(code)
     jpt = _is_jpt(position)
     employee = (Party(position.name or position.code, position.holder, position.nip)
@@ -208,19 +297,12 @@ def _block(form: _Form, ctx: Derivation, code: str, nodes: list[Node]) -> None:
     superior = ctx.position(position.superior) if position and position.superior else None
     appraiser_unit = (superior.unit if superior and superior.unit else "") or \
         (unit if appraiser.civil_servant else ctx.plan.identity.text(C.KEY_INSTANSI))
-    form.add((1, LAST, Cell(TITLE, "title")), height=22.0)
-    form.add((1, LAST, Cell(APPROACH, "title")), height=20.0)
-    form.add((1, LAST, Cell(FOR_JPT if jpt else FOR_OTHERS, "title")), height=20.0)
-    form.add(height=SPACER)
-    form.add((1, 5, Cell(ctx.plan.identity.text(C.KEY_INSTANSI).upper(), "bold")),
-             (6, LAST, Cell(PERIOD.format(year=ctx.pk_year), "bold")))
+    form.put_all(fixed.opening[jpt])
     _identities(form, employee, unit, appraiser, appraiser_unit)
-    form.add(height=SPACER)
+    form.put_all(fixed.results_head[jpt])
     _results(form, ctx, nodes, jpt)
-    form.add(height=SPACER)
-    _behaviour(form)
-    form.add(height=SPACER)
-    _signatures(form, ctx, employee, appraiser)
+    form.put_all(fixed.closing)
+    _signatures(form, employee, appraiser)
 
 
 def skp_form(ctx: Derivation) -> SheetSpec:
@@ -228,11 +310,12 @@ def skp_form(ctx: Derivation) -> SheetSpec:
     a page break after each."""
     form, breaks = _Form(), []
     if ctx.pk_year is not None:
+        fixed = _Fixed(ctx)
         nodes = _ordered(ctx, ctx.nodes_on(C.RHK_LEVEL))
         for code, group in groupby(nodes, key=lambda n: n.owner):
             if form.rows:
                 breaks.append(len(form.rows))
-            _block(form, ctx, code, list(group))
+            _block(form, ctx, fixed, code, list(group))
     else:
         form.add((1, LAST, Cell("SKP tidak dibuat: Tahun PK di sheet Identitas kosong atau "
                                 "tidak valid.", "plain")))
