@@ -160,24 +160,26 @@ class Evaluator:
         return found
 
     def verdicts(self, node: Node) -> Iterator[Verdict]:
-        node_reasons = list(self._node_reasons(node))
+        # What the node decides for all its indicators, once; an indicator adds only K7.
+        node_reasons = tuple(sorted(self._node_reasons(node), key=_rule_order))
         included = self.ctx.included(node)
         owner = self.tree.owner(node)
         kind = self.kind(owner.kind) if owner is not None else ""
         kind_fits = self._kind_fits(node, kind) if owner is not None else NOT_APPLICABLE
         renstra_ok = included and node.level in RENSTRA_LEVELS
+        renja_ok = included and not self._budget_reason(node)
+        pk = (NOT_APPLICABLE if node.level not in PK_LEVELS else
+              _yes(included and owner is not None))
+        shown_kind = kind or (owner.kind if owner is not None else "")
         for indicator in node.indicators or [Indicator(row=node.row)]:
             target = self._target_reason(indicator)
-            reasons = [*node_reasons, *([target] if target else [])]
+            reasons = (tuple(sorted([*node_reasons, target], key=_rule_order)) if target
+                       else node_reasons)
             renstra = (NOT_APPLICABLE if node.level not in RENSTRA_LEVELS else
                        _yes(renstra_ok and self._every_year(indicator)))
             renja = (NOT_APPLICABLE if node.level not in RENJA_LEVELS else
-                     _yes(included and not target and not self._budget_reason(node)))
-            pk = (NOT_APPLICABLE if node.level not in PK_LEVELS else
-                  _yes(included and owner is not None))
-            yield Verdict(node, indicator, renstra, renja, pk,
-                          kind or (owner.kind if owner is not None else ""),
-                          kind_fits, tuple(sorted(reasons, key=_rule_order)))
+                     _yes(renja_ok and not target))
+            yield Verdict(node, indicator, renstra, renja, pk, shown_kind, kind_fits, reasons)
 
     def kind(self, typed: str) -> str:
         found = self.kinds.get(typed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pohon_xl.core.derive.common import blank, fit_heights
+from pohon_xl.core.derive.common import WRAPPING, blank, fit_heights
 from pohon_xl.core.filled.layout import (
     GEN_CENTER, GEN_MONEY, GEN_NUMBER, Column, Expected, columns_of, expected_rows, is_budgeted,
 )
@@ -56,27 +56,51 @@ def _cell(column: Column, expected: Expected) -> Cell:
     return Cell(value, style)
 
 
-def _body_row(layout: list[tuple[str, bool, str, str]], expected: Expected) -> list[Cell | None]:
-    budgeted, values = is_budgeted(expected), expected.values
-    line: list[Cell | None] = []
-    for header, generated, on_budget_row, elsewhere in layout:
-        style = on_budget_row if budgeted else elsewhere
-        line.append(Cell(values.get(header), style) if generated and style != "unused"
-                    else blank(style))  # typed and grey cells: one shared empty cell each
-    return line
+# Generated cells by (value's type, value, style): both sheets repeat the same cells (levels,
+# units, owners, and per row ID, Sasaran, Indikator), so they are made once and shared.
+CellCache = dict[tuple[type, object, str], Cell]
 
 
-def new_sheet(name: str, columns: list[Column], rows: list[Expected]) -> SheetSpec:
-    """The whole sheet, the first time: a header row, a row per expected indicator."""
+def _body_rows(columns: list[Column], rows: list[Expected], cells: CellCache
+               ) -> list[list[Cell | None]]:
+    """A row per expected indicator, with Status `OK` and an empty Catatan Validasi.
+
+    A 10k-row tree makes 400k cells: each row starts as a copy of a template made once (per
+    budget row or not: typed and grey cells are one shared empty cell per style) and only
+    its generated cells are looked up per row."""
+    ok, note = Cell(C.STATUS_OK, "ok"), blank("text")
+    templates: dict[bool, list[Cell | None]] = {}
+    generated: dict[bool, list[tuple[int, str, str]]] = {}
+    for budgeted in (False, True):
+        styles = [_style(column, budgeted) for column in columns]
+        templates[budgeted] = [*map(blank, styles), ok, note]
+        generated[budgeted] = [(index, column.header, style)
+                               for index, (column, style) in enumerate(zip(columns, styles))
+                               if column.generated and style != "unused"]
+    body: list[list[Cell | None]] = []
+    for expected in rows:
+        budgeted, values = is_budgeted(expected), expected.values
+        line = templates[budgeted].copy()
+        for index, header, style in generated[budgeted]:
+            value = values.get(header)
+            key = (value.__class__, value, style)  # the type too: 1 and 1.0 are one key
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = Cell(value, style)
+            line[index] = cell
+        body.append(line)
+    return body
+
+
+def new_sheet(name: str, columns: list[Column], rows: list[Expected],
+              cells: CellCache | None = None) -> SheetSpec:
+    """The whole sheet, the first time: a header row, a row per expected indicator.
+    ``cells``: generated cells already made (for another sheet of the same rows)."""
     # Status and Catatan Validasi at the right from the start, as a later run writes them
     # (every row OK: nothing typed yet), so that a second run changes nothing.
     header: list[Cell | None] = [Cell(c.header, "header") for c in columns]
-    body = [header + [Cell(C.STATUS, "header"), Cell(C.CATATAN, "header")]]
-    # Per column, once: its header, whether generated, its style on a sub-activity's budget
-    # row and on the other rows (a 10k-row tree makes 400k cells).
-    layout = [(c.header, c.generated, _style(c, True), _style(c, False)) for c in columns]
-    ok, note = Cell(C.STATUS_OK, "ok"), blank("text")
-    body += [[*_body_row(layout, expected), ok, note] for expected in rows]
+    body = [header + [Cell(C.STATUS, "header"), Cell(C.CATATAN, "header")],
+            *_body_rows(columns, rows, {} if cells is None else cells)]
     widths = {i: column.width for i, column in enumerate(columns, start=1)}
     widths.update({len(columns) + 1: STATUS_WIDTH, len(columns) + 2: CATATAN_WIDTH})
     validations: list[tuple[str, tuple[str, ...]]] = [
@@ -88,8 +112,22 @@ def new_sheet(name: str, columns: list[Column], rows: list[Expected]) -> SheetSp
     # A4 landscape like the other tables; wider than that, more pages across at 8 pt or more.
     sheet.print = fitted(widths.values(), title_rows="1:1", title_columns=TITLE_COLUMNS,
                          trials=(("A4", True),))
-    fit_heights(sheet)
+    _fit_heights(sheet, columns)
     return sheet
+
+
+def _fit_heights(sheet: SheetSpec, columns: list[Column]) -> None:
+    """`fit_heights` of the header row, then of the generated text cells alone: the other
+    cells of a body row are empty or `OK`, which never wrap (a 10k-row tree makes 460k cells,
+    120k of them text that may wrap)."""
+    head = SheetSpec(sheet.name, rows=sheet.rows[:1], widths=sheet.widths)
+    fit_heights(head)
+    at = [index for index, column in enumerate(columns)
+          if column.generated and _GENERATED_STYLE.get(column.kind, "text") in WRAPPING]
+    body = SheetSpec(sheet.name, rows=[[row[index] for index in at] for row in sheet.rows[1:]],
+                     widths={n: sheet.widths[index + 1] for n, index in enumerate(at, start=1)})
+    fit_heights(body)
+    sheet.heights = head.heights | {row + 1: height for row, height in body.heights.items()}
 
 
 def _same(current: object, wanted: object) -> bool:
@@ -163,11 +201,12 @@ def filled_edits(plan: Plan, tree: Tree) -> FilledEdits:
     read: dict[str, list[FilledRow]] = {C.RENCANA_AKSI: list(plan.action_plan),
                                         C.REALISASI: list(plan.realisation)}
     rows = expected_rows(plan, tree)
+    cells: CellCache = {}
     for name in C.FILLED_SHEETS:
         columns = columns_of(name, plan.pk_year)
         info = plan.filled_sheets.get(name)
         if info is None or _emptied(info):
-            edits.sheets.append(new_sheet(info.name if info else name, columns, rows))
+            edits.sheets.append(new_sheet(info.name if info else name, columns, rows, cells))
             edits.said[name] = f"dibuat, {len(rows)} baris untuk diisi"
         else:
             values = patch_sheet(info, read[name], columns, rows)

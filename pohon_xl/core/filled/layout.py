@@ -129,6 +129,13 @@ def responsible(tree: Tree, node: Node) -> str:
 
 def planned(plan: Plan, tree: Tree) -> Iterator[tuple[Node, Indicator]]:
     """Every indicator of L2–L6 with a target for the Tahun PK, in tree order, each key once."""
+    for _, node, indicator in _keyed_planned(plan, tree):
+        yield node, indicator
+
+
+def _keyed_planned(plan: Plan, tree: Tree
+                   ) -> Iterator[tuple[tuple[str, str], Node, Indicator]]:
+    """:func:`planned`, each with its row key (made once: it is what keeps keys unique)."""
     year = plan.pk_year
     if year is None:
         return
@@ -138,11 +145,13 @@ def planned(plan: Plan, tree: Tree) -> Iterator[tuple[Node, Indicator]]:
             continue
         for indicator in node.indicators:
             target = indicator.targets.get(year)
+            if target is None or target.empty or not indicator.name:
+                continue
             key = indicator_key(node.id, indicator.name)
-            if target is None or target.empty or not indicator.name or key in keys:
+            if key in keys:
                 continue
             keys.add(key)
-            yield node, indicator
+            yield key, node, indicator
 
 
 def expected_rows(plan: Plan, tree: Tree) -> list[Expected]:
@@ -150,19 +159,18 @@ def expected_rows(plan: Plan, tree: Tree) -> list[Expected]:
     year = plan.pk_year
     accumulation = {indicator_key(row.id, row.indicator): row.accumulation
                     for row in plan.action_plan}
+    target, budget = target_header(year), budget_header(year)
     rows = []
-    for node, indicator in planned(plan, tree):
-        key = indicator_key(node.id, indicator.name)
-        budget = _number(indicator.budgets.get(year)) if (
-            carries_budget(node, indicator) and year is not None) else None
+    for key, node, indicator in _keyed_planned(plan, tree):
         typed = accumulation.get(key, "")
         values: dict[str, str | int | float | None] = {
             C.ID: node.id, TINGKAT: f"L{node.level}", C.SASARAN: node.sasaran,
             C.INDIKATOR: indicator.name, C.SATUAN: indicator.unit, C.ARAH: indicator.arah,
-            target_header(year): _number(indicator.targets.get(year) if year else None),
-            budget_header(year): budget,
+            target: _number(indicator.targets.get(year) if year else None),
+            budget: _number(indicator.budgets.get(year)) if (
+                year is not None and carries_budget(node, indicator)) else None,
             PENANGGUNG_JAWAB: responsible(tree, node),
-            CARA_AKUMULASI: accumulation_of(typed) or typed or None,
+            CARA_AKUMULASI: (accumulation_of(typed) or typed) if typed else None,
         }
         rows.append(Expected(key, node, indicator, values))
     return rows
