@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pohon_xl.core.annotate import LAPORAN_HEADERS, row_statuses
 from pohon_xl.core.derive.capaian import reported_share
@@ -122,10 +122,10 @@ def consolidate(batch: Batch) -> Consolidation:
                 indicators = []
                 for indicator in node.indicators or [Indicator(row=node.row)]:
                     row_map[(part.source, spec.sheet, indicator.row)] = row
-                    indicators.append(indicator.model_copy(update={"row": row}))
+                    indicators.append(replace(indicator, row=row))
                     row += 1
-                plan.nodes.append(node.model_copy(update={
-                    "sheet": spec.sheet, "row": indicators[0].row, "indicators": indicators}))
+                plan.nodes.append(replace(node, sheet=spec.sheet, row=indicators[0].row,
+                                          indicators=indicators))
                 sources.append(part.source)
     for part in batch.plans:  # the realisation of every office: Capaian_Kinerja across them
         plan.action_plan.extend(part.action_plan)
@@ -143,7 +143,7 @@ def consolidate(batch: Batch) -> Consolidation:
             seen.add(position.code)
             row = len(plan.positions) + 2
             row_map[(part.source, C.JABATAN, position.row)] = row
-            plan.positions.append(position.model_copy(update={"row": row}))
+            plan.positions.append(replace(position, row=row))
             position_sources.append(part.source)
     return Consolidation(plan, sources, position_sources, row_map)
 

@@ -66,7 +66,7 @@ class WorkbookRun:
 
         plan, tree = self.plan, self.tree
         if self.superiors:
-            plan = plan.model_copy(update={"positions": plan.positions + list(self.superiors)})
+            plan = replace(plan, positions=plan.positions + list(self.superiors))
         if self.superiors or self.body_l1:  # the workbook's own nodes first: they win an ID
             tree = Tree([*plan.nodes, *self.body_l1], plan.positions)
         derivations = Derivations(plan, tree, self.report, bands=self.bands, only=self.only)

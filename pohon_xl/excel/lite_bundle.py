@@ -7,7 +7,7 @@ the buttons need — :mod:`pohon_xl.excel.lite` and every pohon-xl module it imp
 reading their ``import`` statements — travels inside ``main.py`` as a zip in base64, which
 the script writes to Pyodide's in-memory file system and puts on ``sys.path``
 (``zipimport``). The workbook then carries the core itself: nothing to host, nothing to
-download but xlwings and pydantic, which ``requirements.txt`` names.
+download but xlwings, which ``requirements.txt`` names.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ __all__ = ["ENTRY", "REQUIREMENTS", "bundle_modules", "bundle_zip", "main_script
            "write_lite"]
 
 ENTRY = "pohon_xl.excel.lite"
-# xlwings >= 0.37.5: Range.set_colors; pydantic is built by Pyodide (its version is Pyodide's,
-# so it is not pinned, as xlwings Lite's documentation asks).
-REQUIREMENTS = ("xlwings>=0.37.5", "pydantic")
+# xlwings >= 0.37.5: Range.set_colors. The core needs nothing else (its models are dataclasses).
+REQUIREMENTS = ("xlwings>=0.37.5",)
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _LINE = 100  # base64 characters per line of main.py
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from pohon_xl.model import contract as C
 from pohon_xl.model.plan import (
-    ActionPlanRow, FilledRow, FilledSheet, Plan, RealisationRow, constructed, number_of, text,
+    ActionPlanRow, FilledRow, FilledSheet, Plan, RealisationRow, number_of, text,
 )
 from pohon_xl.model.raw import RawSheet, find_sheet
 
@@ -82,7 +82,7 @@ def indicator_key(node_id: str, indicator: str) -> tuple[str, str]:
 def _header_map(sheet: RawSheet, known: Sequence[str]) -> FilledSheet:
     header_row = sheet.rows[0] if sheet.rows else []
     wanted = {C.normalise_header(h): h for h in known}
-    info = constructed(FilledSheet, name=sheet.name, headers=[text(v) for v in header_row])
+    info = FilledSheet(name=sheet.name, headers=[text(v) for v in header_row])
     for index, label in enumerate(header_row, start=1):
         header = wanted.get(C.normalise_header(label))
         if header and header not in info.columns:
@@ -128,8 +128,8 @@ def parse_action_plan(sheet: RawSheet) -> tuple[FilledSheet, list[ActionPlanRow]
     info = _header_map(sheet, ACTION_PLAN_READ)
     rows = []
     for excel_row, cells, cell in _rows(sheet, info):
-        rows.append(constructed(
-            ActionPlanRow, row=excel_row, id=text(cell(C.ID)),
+        rows.append(ActionPlanRow(
+            row=excel_row, id=text(cell(C.ID)),
             indicator=text(cell(C.INDIKATOR)), keterangan=text(cell(C.KETERANGAN)),
             cells=cells, accumulation=text(cell(CARA_AKUMULASI)),
             targets=[number_of(cell(h)) for h in TARGET_TW],
@@ -141,8 +141,8 @@ def parse_realisation(sheet: RawSheet) -> tuple[FilledSheet, list[RealisationRow
     info = _header_map(sheet, REALISATION_READ)
     rows = []
     for excel_row, cells, cell in _rows(sheet, info):
-        rows.append(constructed(
-            RealisationRow, row=excel_row, id=text(cell(C.ID)),
+        rows.append(RealisationRow(
+            row=excel_row, id=text(cell(C.ID)),
             indicator=text(cell(C.INDIKATOR)), keterangan=text(cell(C.KETERANGAN)),
             cells=cells, realisations=[number_of(cell(h)) for h in REALISASI_TW],
             budget_realisations=[number_of(cell(h)) for h in REALISASI_ANGGARAN_TW],

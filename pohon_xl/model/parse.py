@@ -16,7 +16,7 @@ from pohon_xl.model.raw import (  # noqa: F401 - RawSheet & co. are imported fro
     is_contract_workbook,
 )
 from pohon_xl.model.plan import (
-    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, constructed, trusted,
+    Identity, Indicator, Node, Number, Plan, Position, SheetInfo, trusted,
 )
 from pohon_xl.model.cycle import parse_filled_sheets
 from pohon_xl.model.plan import number_of as _number_of
@@ -50,7 +50,7 @@ def _merge_fill(sheet: RawSheet) -> tuple[list[list[object]], set[tuple[int, int
 
 
 def _read_headers(sheet: RawSheet, known: list[str]) -> SheetInfo:
-    info = constructed(SheetInfo, name=sheet.name)
+    info = SheetInfo(name=sheet.name)
     wanted = {C.normalise_header(h): h for h in known + [C.STATUS, C.CATATAN]}
     header_row = sheet.rows[0] if sheet.rows else []
     info.used_column = max(max(map(len, sheet.rows), default=0),
@@ -248,9 +248,9 @@ def parse_jabatan(sheet: RawSheet, plan: Plan) -> None:
 
 
 def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
-    plan.sheets[C.IDENTITAS] = constructed(SheetInfo, name=sheet.name)
+    plan.sheets[C.IDENTITAS] = SheetInfo(name=sheet.name)
     keys = {C.normalise_header(k): k for k in C.IDENTITAS_KEYS}
-    identity = constructed(Identity)
+    identity = Identity()
     for excel_row, row in enumerate(sheet.rows, start=1):
         key = keys.get(C.normalise_header(row[0] if row else None))
         if key and key not in identity.values:
@@ -262,17 +262,17 @@ def parse_identitas(sheet: RawSheet, plan: Plan) -> None:
 
 def parse_workbook(raw: RawWorkbook, source: str = "") -> Plan:
     """Read every contract sheet that is present; absent ones are recorded, not fatal."""
-    plan = constructed(Plan, source=source, identity=constructed(Identity))
+    plan = Plan(source=source, identity=Identity())
     for name, parser in ((C.IDENTITAS, parse_identitas), (C.JABATAN, parse_jabatan)):
         sheet = find_sheet(raw, name)
         if sheet is None:
-            plan.sheets[name] = constructed(SheetInfo, name=name, present=False)
+            plan.sheets[name] = SheetInfo(name=name, present=False)
         else:
             parser(sheet, plan)
     for spec in C.LEVELS:
         sheet = find_sheet(raw, spec.sheet)
         if sheet is None:
-            plan.sheets[spec.sheet] = constructed(SheetInfo, name=spec.sheet, present=False)
+            plan.sheets[spec.sheet] = SheetInfo(name=spec.sheet, present=False)
         else:
             parse_level(sheet, spec, plan)
     parse_filled_sheets(raw, plan)

@@ -1,7 +1,6 @@
 """A workbook's cells as plain values, before parsing: what every reader hands over.
 
-Kept apart from the parser (and its pydantic models) so that a reader can be imported, and
-run in a helper process, without them.
+Kept apart from the parser (and its models) so that a reader can be imported without them.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ The consolidation's Renstra matrices are per office.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pohon_xl.core.derive.common import BODY_L1
@@ -45,7 +47,7 @@ def alone() -> dict[str, SheetSpec]:
 def lent() -> tuple[Plan, dict[str, SheetSpec]]:
     plan, body = _plan(OFFICE), _plan(BODY)
     [l1] = body.nodes_on(1)
-    other = l1.model_copy(update={"id": "L1-99", "sasaran": "Meningkatnya kunjungan wisata"})
+    other = replace(l1, id="L1-99", sasaran="Meningkatnya kunjungan wisata")
     run = continue_run(plan, [], body_l1=[l1, other])  # as the batch lends: every body L1
     return plan, _sheets(run)
 

@@ -7,7 +7,7 @@ workbook — and the one with twelve typical mistakes — as xlwings' JSON paylo
 applied to a copy of the file and compared cell by cell with ``pohon-xl validasi``/``turunkan``,
 and with the actions CPython records for the same scripts.
 
-Needs ``node``, the npm package ``pyodide`` and the Pyodide wheels of xlwings and pydantic
+Needs ``node``, the npm package ``pyodide`` and the Pyodide wheel of xlwings
 in ``.lite/`` (``POHON_XL_LITE_DIR``), which ``.ci/run`` installs; without them the test is
 skipped, except under CI (``POHON_XL_CI=1``), where it fails. The network is cut with
 ``unshare -rn`` where user namespaces are allowed.
@@ -53,7 +53,7 @@ def _missing() -> str | None:
     if not (LITE_DIR / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
         return f"paket npm pyodide tidak ada di {LITE_DIR}/node_modules (lihat .ci/run)"
     wheels = {p.name.split("-")[0].lower() for p in (LITE_DIR / "wheels").glob("*.whl")}
-    lacking = {"xlwings", "pydantic", "pydantic_core"} - wheels
+    lacking = {"xlwings"} - wheels
     if lacking:
         return f"wheel Pyodide tidak ada di {LITE_DIR}/wheels: {', '.join(sorted(lacking))}"
     return None
