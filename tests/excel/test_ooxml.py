@@ -34,6 +34,22 @@ def test_clean_text_escapes_what_xml_cannot_carry():
     assert len(clean_text("x" * 40000)) == 32767
 
 
+def test_a_rendered_text_is_escaped_as_the_slow_path_does():
+    """newsheet.escape writes most texts as they are: never when one needs escaping or
+    cleaning (random texts of the characters that do, and some that do not)."""
+    import random
+
+    from pohon_xl.excel.ooxml.cellref import xml_escape
+    from pohon_xl.excel.ooxml.newsheet import escape
+
+    alphabet = "ab x_0AF&<>\"'\t\n\x01\x0b\x1f\ufffeé"
+    pick = random.Random(12)
+    texts = ["".join(pick.choice(alphabet) for _ in range(pick.randint(0, 12)))
+             for _ in range(20000)] + ["_x0041_", "a & b", "x" * 40000, "Meningkatnya IKM"]
+    assert [escape(t) for t in texts] == [xml_escape(clean_text(t)) for t in texts]
+    assert escape("Meningkatnya IKM") == "Meningkatnya IKM"
+
+
 def test_stylebook_adds_each_style_once():
     root = parse_xml(MINIMAL_STYLES, "styles")
     book = StyleBook(root)

@@ -7,11 +7,12 @@ string joins are several times faster; every value goes through :func:`escape`.
 from __future__ import annotations
 
 import math
+import re
 from math import isfinite
 from collections.abc import Callable, Iterator
 
 from pohon_xl.excel.ooxml.cellref import (
-    absolute_range, clean_text, column_letters, quote_sheet, ref, split_ref,
+    MAX_TEXT, absolute_range, clean_text, column_letters, quote_sheet, ref, split_ref,
 )
 from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
 from pohon_xl.excel.ooxml.cellref import xml_quoteattr as quoteattr
@@ -22,7 +23,14 @@ PAPER_SIZES = {"A4": 9, "A3": 8}
 MAX_COLUMN, MAX_ROW = 16384, 1048576
 
 
+# A character that a text cell escapes or cleans (markup, a control character, "_x" that may
+# start an _xHHHH_ escape): most texts have none and are written as they are.
+_NOT_PLAIN = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
+
+
 def escape(text: str) -> str:
+    if len(text) <= MAX_TEXT and not _NOT_PLAIN.search(text):
+        return text
     return _escape(clean_text(text))
 
 
