@@ -92,7 +92,7 @@ def machine() -> dict[str, object]:
     versions = {}
     from importlib.metadata import PackageNotFoundError, version
 
-    for package in ("pohon-xl", "python-calamine", "lxml", "pydantic", "openpyxl",
+    for package in ("pohon-xl", "python-calamine", "lxml", "isal", "openpyxl",
                     "frictionless", "xlsxwriter"):
         try:
             versions[package] = version(package)
