@@ -326,7 +326,7 @@ _PARALLEL_BYTES = 256 * 1024  # parts this large are deflated on worker threads
 
 
 def _deflate(data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> bytes:
-    # What zipfile does for a ZIP_DEFLATED member (at its default level), in one call.
+    # A ZIP_DEFLATED member's data (zipfile's default level, or ISA-L's near it), in one call.
     compressor = _compressor(level)
     deflated: bytes = compressor.compress(data) + compressor.flush()
     return deflated
@@ -411,8 +411,9 @@ def _isal_zlib() -> ModuleType | None:
 
 ISAL = _isal_zlib()
 
-# zlib's levels as ISA-L's (0–3): on the XML we write, ISA-L's level 1 is ~4× faster than
-# zlib's level 1 and 10 % smaller; its level 2 matches zlib's default (6) in size.
+# zlib's levels as ISA-L's (0–3). On the XML we write, ISA-L's level 1 is ~4× faster than
+# zlib's level 1 and 10 % smaller; its level 2 ~14× faster than zlib's default (6) and ~25 %
+# larger (an 8 MB sheet: 0.25 s -> 0.02 s, 0.68 MB -> 0.87 MB).
 _ISAL_LEVEL = {FAST_LEVEL: 1, zlib.Z_DEFAULT_COMPRESSION: 2}
 
 
