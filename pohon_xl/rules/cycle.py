@@ -37,6 +37,8 @@ class _Filled:
 
 def _build(ctx: Context) -> _Filled:
     shared = _Filled()
+    if not (ctx.plan.action_plan or ctx.plan.realisation):
+        return shared  # neither sheet has rows (yet): nothing to match the tree's index to
     for node, indicator in planned(ctx.plan, ctx.tree):
         shared.planned[indicator_key(node.id, indicator.name)] = (node, indicator)
         shared.ids.setdefault(C.normalise_header(node.id), []).append(indicator.name)
@@ -84,11 +86,8 @@ class FilledRule(Rule):
         return (row for row in rows if row.id or row.indicator)
 
     def matched(self, ctx: Context) -> Iterator[tuple[FilledRow, Node, Indicator]]:
-        rows = list(self.rows(ctx))
-        if not rows:  # the sheet is not there yet: the tree's index is not needed
-            return
         planned_rows = _filled(ctx).planned
-        for row in rows:
+        for row in self.rows(ctx):
             found = planned_rows.get(row_key(row))
             if found is not None:
                 yield row, *found
@@ -259,7 +258,7 @@ class RowNotInTree(FilledRule):
                   "bawah), lalu hapus baris ini; atau perbaiki ID/Indikator-nya.")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.pk_year is None or not (ctx.plan.action_plan or ctx.plan.realisation):
+        if ctx.pk_year is None:
             return
         shared = _filled(ctx)
         for sheet_key in C.FILLED_SHEETS:
@@ -325,8 +324,6 @@ class RealisedWithoutTarget(FilledRule):
     sheet_key = C.REALISASI
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if not ctx.plan.realisation:
-            return
         plans = _filled(ctx).action_plan
         for row in ctx.plan.realisation:
             plan = plans.get(row_key(row))
