@@ -35,12 +35,13 @@ def test_clean_text_escapes_what_xml_cannot_carry():
 
 
 def test_a_rendered_text_is_escaped_as_the_slow_path_does():
-    """newsheet.escape writes most texts as they are: never when one needs escaping or
-    cleaning (random texts of the characters that do, and some that do not)."""
+    """cell_text (every writer's text cell) returns most texts as they are: never when one
+    needs escaping or cleaning (random texts of the characters that do, and some that do
+    not)."""
     import random
 
+    from pohon_xl.excel.ooxml.cellref import cell_text as escape
     from pohon_xl.excel.ooxml.cellref import xml_escape
-    from pohon_xl.excel.ooxml.newsheet import escape
 
     alphabet = "ab x_0AF&<>\"'\t\n\x01\x0b\x1f\ufffeé"
     pick = random.Random(12)

@@ -66,6 +66,19 @@ def clean_text(text: str) -> str:
     return text
 
 
+# A character that cell_text escapes or cleans (markup, a control character, "_x" that may
+# start an _xHHHH_ escape): most texts have none and are written as they are.
+_NOT_PLAIN = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
+
+
+def cell_text(text: str) -> str:
+    """A text cell's ``<t>`` content: :func:`clean_text`, then :func:`xml_escape` (one
+    search when neither has anything to do, as for nearly every text)."""
+    if len(text) <= MAX_TEXT and not _NOT_PLAIN.search(text):
+        return text
+    return xml_escape(clean_text(text))
+
+
 # xml.sax.saxutils' escape and quoteattr, the same replacements in the same order: importing
 # xml.sax.saxutils pulls in urllib.request, http.client, ssl and email (~17 ms per click).
 _ATTR_ENTITIES = {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}

@@ -1,37 +1,24 @@
 """A :class:`~pohon_xl.sheets.SheetSpec` rendered as a worksheet part.
 
 Built as text rather than an element tree: derived sheets can have thousands of rows and
-string joins are several times faster; every value goes through :func:`escape`.
+string joins are several times faster; every text goes through :func:`~pohon_xl.excel.ooxml.cellref.cell_text`.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from math import isfinite
 from collections.abc import Callable, Iterator
 
 from pohon_xl.excel.ooxml.cellref import (
-    MAX_TEXT, absolute_range, clean_text, column_letters, quote_sheet, ref, split_ref,
+    absolute_range, cell_text, clean_text, column_letters, quote_sheet, ref, split_ref,
 )
-from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
 from pohon_xl.excel.ooxml.cellref import xml_quoteattr as quoteattr
 from pohon_xl.excel.ooxml.package import MAIN, REL
 from pohon_xl.sheets import Cell, SheetSpec
 
 PAPER_SIZES = {"A4": 9, "A3": 8}
 MAX_COLUMN, MAX_ROW = 16384, 1048576
-
-
-# A character that a text cell escapes or cleans (markup, a control character, "_x" that may
-# start an _xHHHH_ escape): most texts have none and are written as they are.
-_NOT_PLAIN = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
-
-
-def escape(text: str) -> str:
-    if len(text) <= MAX_TEXT and not _NOT_PLAIN.search(text):
-        return text
-    return _escape(clean_text(text))
 
 
 def attr(text: str) -> str:
@@ -48,7 +35,7 @@ def _value(cell: Cell, where: str, style: int) -> str:
     if isinstance(value, (int, float)) and math.isfinite(value):
         return f"{head}><v>{value!r}</v></c>" if isinstance(value, float) else \
             f"{head}><v>{value}</v></c>"
-    return f'{head} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+    return f'{head} t="inlineStr"><is><t xml:space="preserve">{cell_text(str(value))}</t></is></c>'
 
 
 def _sheet_pr(spec: SheetSpec) -> str:
@@ -133,7 +120,7 @@ def _rows(spec: SheetSpec, style: Callable[[str], int], links: list[str]) -> Ite
                 tail = by_text.get(value)
                 if not tail:  # kept from its second use on: most long texts occur once
                     made = (f'" s="{found[0]}" t="inlineStr"><is>'
-                            f'<t xml:space="preserve">{escape(value)}</t></is></c>')
+                            f'<t xml:space="preserve">{cell_text(value)}</t></is></c>')
                     by_text[value] = "" if tail is None else made
                     tail = made
                 append(f"{start}{at}{tail}")
@@ -227,7 +214,7 @@ def _validations(validations: list[tuple[str, tuple[str, ...]]]) -> str:
     """``<dataValidations>``: a dropdown list per range (a wrong value is refused)."""
     items = "".join(
         f'<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
-        f'sqref="{escape(where.upper())}"><formula1>{escape(chr(34) + ",".join(values) + chr(34))}'
+        f'sqref="{cell_text(where.upper())}"><formula1>{cell_text(chr(34) + ",".join(values) + chr(34))}'
         f'</formula1></dataValidation>'
         for where, values in validations)
     return f'<dataValidations count="{len(validations)}">{items}</dataValidations>'

@@ -23,8 +23,7 @@ from collections.abc import Callable, Collection
 
 from lxml import etree
 
-from pohon_xl.excel.ooxml.cellref import clean_text, column_index, column_letters, ref
-from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
+from pohon_xl.excel.ooxml.cellref import cell_text, column_index, column_letters, ref
 from pohon_xl.excel.ooxml.package import MAIN, PARSER, q, serialise
 from pohon_xl.excel.ooxml.worksheet import SheetEditor
 
@@ -64,7 +63,7 @@ def _text_cell_parts(column: int, text: str, style: int) -> tuple[bytes, bytes]:
     head = f'<c r="{column_letters(column)}'.encode()
     if text:
         return head, (f'" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                      f'{_escape(clean_text(text))}</t></is></c>').encode()
+                      f'{cell_text(text)}</t></is></c>').encode()
     return head, f'" s="{style}"/>'.encode()
 
 

@@ -12,8 +12,7 @@ from typing import Literal, overload
 from lxml import etree
 
 from pohon_xl.errors import InputError
-from pohon_xl.excel.ooxml.cellref import clean_text, column_of, ref, split_ref
-from pohon_xl.excel.ooxml.cellref import xml_escape as _escape
+from pohon_xl.excel.ooxml.cellref import cell_text, clean_text, column_of, ref, split_ref
 from pohon_xl.excel.ooxml.package import MAIN, MC, PARSER, q
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -177,7 +176,7 @@ class SheetEditor:
         """
         body = "".join(
             f'<c r="{ref(r, c)}" s="{s}" t="inlineStr"><is><t xml:space="preserve">'
-            f"{_escape(clean_text(text))}</t></is></c>" if text else f'<c r="{ref(r, c)}" s="{s}"/>'
+            f"{cell_text(text)}</t></is></c>" if text else f'<c r="{ref(r, c)}" s="{s}"/>'
             for r, c, text, s in items)
         fragment = etree.fromstring(f'<x xmlns="{MAIN}">{body}</x>', PARSER)
         last: etree._Element | None = None
